@@ -1,0 +1,54 @@
+# Run `make help` for the targets.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= portal.settings.local
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed ## Create .venv and install the pinned dependencies
+
+setup: venv ## Migrate, load the policy data (if changed) and create the demo accounts
+	mkdir -p var/mail
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_policy_data --if-changed
+	$(PY) manage.py setup_demo
+
+run: setup ## Set everything up and start the portal, a Celery worker and Celery beat (Ctrl-C stops all)
+	@echo ""
+	@echo "  Portal:  http://127.0.0.1:$(PORT)/      Admin: http://127.0.0.1:$(PORT)/admin/"
+	@echo "  Mail is written to var/mail/. Broker: $${REDIS_URL:-embedded (var/celery-broker/)}"
+	@echo ""
+	PORTAL_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile.dev
+
+test: venv ## Run the whole test suite
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) -m pytest
+
+lint: venv ## ruff check and format check, migrations check
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+messages: venv ## Extract the interface strings into locale/en and compile every catalogue
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var
+	$(PY) manage.py compilemessages --ignore=.venv
+
+check-data: venv ## Validate the policy data files without writing anything
+	$(PY) manage.py load_policy_data --check
+
+clean: ## Remove the virtualenv and everything under var/
+	rm -rf $(VENV) var
+
+.PHONY: help venv setup run test lint messages check-data clean

@@ -1,0 +1,229 @@
+"""Write validated policy data (measures.policydata) to the database, idempotently and all at once."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+
+from contacts.models import ContactPerson, Department, Section
+
+from .models import BeneficiaryType, District, Measure, PolicyDataLoad, PolicyDocument, normalize_number
+from .policydata import BASE_DIR, PolicyData, read_policy_data
+
+BENEFICIARY_TYPE_NAMES = {
+    "enterprise": "中小微企业",
+    "individual_business": "个体工商户",
+    "landlord": "出租方（房东）",
+    "carrier": "孵化器、园区等载体",
+    "bank": "银行等金融机构",
+    "guarantee_agency": "融资担保机构",
+    "vc_institution": "创业投资机构",
+    "hr_agency": "人力资源服务机构",
+    "kindergarten": "民办幼儿园",
+    "school": "民办教育培训机构",
+    "other": "其他",
+}
+
+
+@dataclass
+class LoadReport:
+    created: Counter = field(default_factory=Counter)
+    changed: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    skipped: bool = False
+
+    def count(self, label: str, status: str) -> None:
+        getattr(self, status)[label] += 1
+
+    @property
+    def writes(self) -> int:
+        return sum(self.created.values()) + sum(self.changed.values())
+
+
+def data_fingerprint() -> str:
+    """Return a hash of every data and source file, to tell whether anything changed since the last load."""
+    digest = hashlib.sha256()
+    folders = [BASE_DIR / "measures" / "data", BASE_DIR / "contacts" / "data", BASE_DIR / "measures" / "sources"]
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in {".yaml", ".txt"}:
+                digest.update(str(path.relative_to(BASE_DIR)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any], report: LoadReport, label: str):
+    """Create or update one row, saving only when a value differs, and count what happened."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.save()
+        report.count(label, "created")
+        return obj
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.save()
+        report.count(label, "changed")
+    else:
+        report.count(label, "unchanged")
+    return obj
+
+
+def _set_m2m(manager, objects: list[models.Model]) -> bool:
+    wanted = {obj.pk for obj in objects}
+    if set(manager.values_list("pk", flat=True)) == wanted:
+        return False
+    manager.set(objects)
+    return True
+
+
+def _lines(value: tuple[int, int] | None) -> dict[str, int | None]:
+    start, end = value or (None, None)
+    return {"source_line_start": start, "source_line_end": end}
+
+
+@transaction.atomic
+def load_policy_data(data: PolicyData | None = None, *, only_if_changed: bool = False) -> LoadReport:
+    """Load the data files into the database. Raises PolicyDataError (and writes nothing) if they are invalid."""
+    data = data or read_policy_data()
+    fingerprint = data_fingerprint()
+    report = LoadReport()
+    if only_if_changed and PolicyDataLoad.objects.filter(fingerprint=fingerprint).exists():
+        report.skipped = True
+        return report
+
+    for order, (code, name) in enumerate(BENEFICIARY_TYPE_NAMES.items()):
+        _upsert(BeneficiaryType, {"code": code}, {"name": name, "order": order}, report, "beneficiary types")
+
+    districts = {
+        d["name"]: _upsert(
+            District,
+            {"name": d["name"]},
+            {k: d[k] for k in ("slug", "code", "level", "name_en", "order")},
+            report,
+            "districts",
+        )
+        for d in data.districts
+    }
+
+    departments: dict[tuple[str, str], Department] = {}
+    people: dict[tuple, ContactPerson] = {}
+    for (district_name, name), spec in data.departments.items():
+        department = _upsert(
+            Department,
+            {"district": districts[district_name], "name": name},
+            {"full_name": spec.full_name, "kind": spec.kind, "aliases": "\n".join(spec.aliases)},
+            report,
+            "departments",
+        )
+        departments[(district_name, name)] = department
+        sections = {
+            section: _upsert(Section, {"department": department, "name": section}, {}, report, "sections")
+            for section in spec.sections
+        }
+        for person in spec.people:
+            obj = _upsert(
+                ContactPerson,
+                {"department": department, "name": person.name, "topic": person.topic},
+                {
+                    "section": sections.get(person.section),
+                    "office_phone": person.office_phone,
+                    "mobile": person.mobile,
+                    "service_phone": person.service_phone,
+                    "other_phones": ",".join(person.other_phones),
+                    "email": person.email,
+                    "source_file": person.source_file,
+                    **_lines(person.source_lines),
+                },
+                report,
+                "contact people",
+            )
+            people[(district_name, name, person.identity())] = obj
+
+    beneficiary_types = {b.code: b for b in BeneficiaryType.objects.all()}
+    documents: dict[str, PolicyDocument] = {}
+    for spec in data.documents:
+        document = _upsert(
+            PolicyDocument,
+            {"key": spec["key"]},
+            {
+                "number": spec["number"],
+                "title": spec["title"],
+                "issuer": spec["issuer"],
+                "district": districts[spec["district"]],
+                "issued_on": spec["issued_on"],
+                "status": spec["status"],
+                "validity": spec["validity"],
+                "valid_from": spec["valid_from"],
+                "valid_until": spec["valid_until"],
+                "repeals_text": "、".join(spec["repeals"]),
+                "interpreting_body": spec["interpreting_body"],
+                "url": spec["url"],
+                "general_provisions": spec["general_provisions"],
+                "notes": spec["notes"],
+                "source_file": spec["source_file"],
+                **_lines(spec["source_lines"]),
+            },
+            report,
+            "documents",
+        )
+        documents[spec["key"]] = document
+        for measure_spec in spec["measures"]:
+            rule = measure_spec["rule"] or {}
+            measure = _upsert(
+                Measure,
+                {"document": document, "key": measure_spec["key"]},
+                {
+                    "order": measure_spec["order"],
+                    "clause": measure_spec["clause"],
+                    "title": measure_spec["title"],
+                    "text": measure_spec["text"],
+                    "lead_label": measure_spec["lead_label"],
+                    "window_opens": measure_spec["window_opens"],
+                    "window_closes": measure_spec["window_closes"],
+                    "window_text": measure_spec["window_text"],
+                    "deadline_rule": measure_spec["deadline_rule"],
+                    "procedure": measure_spec["procedure"],
+                    "publicity_working_days": measure_spec["publicity_working_days"],
+                    "sampling": measure_spec["sampling"],
+                    "monetary": measure_spec["monetary"],
+                    "rule_kind": rule.get("kind", ""),
+                    "rule_params": rule.get("params", {}),
+                    "rule_quote": rule.get("quote", ""),
+                    "eligibility": measure_spec["eligibility"],
+                    "stacking": measure_spec["stacking"],
+                    "notes": measure_spec["notes"],
+                    **_lines(measure_spec["source_lines"]),
+                },
+                report,
+                "measures",
+            )
+            relations = [
+                _set_m2m(measure.beneficiary_types, [beneficiary_types[c] for c in measure_spec["beneficiary_types"]]),
+                _set_m2m(measure.lead_departments, [departments[k] for k in measure_spec["lead_departments"]]),
+                _set_m2m(measure.responsible_units, [departments[k] for k in measure_spec["responsible_units"]]),
+                _set_m2m(measure.contacts, [people[k] for k in measure_spec["contacts"]]),
+            ]
+            if any(relations):
+                report.count("measure relations", "changed")
+
+    by_number = {normalize_number(d.number): d for d in PolicyDocument.objects.exclude(number="")}
+    for spec in data.documents:
+        document = documents[spec["key"]]
+        known = [by_number[normalize_number(n)] for n in spec["implements"] if normalize_number(n) in by_number]
+        unknown = "、".join(n for n in spec["implements"] if normalize_number(n) not in by_number)
+        if _set_m2m(document.implements, known):
+            report.count("document relations", "changed")
+        if document.implements_text != unknown:
+            document.implements_text = unknown
+            document.save(update_fields=["implements_text"])
+            report.count("document relations", "changed")
+
+    PolicyDataLoad.objects.get_or_create(fingerprint=fingerprint)
+    return report

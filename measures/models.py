@@ -1,0 +1,254 @@
+import datetime
+import re
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# The documents print the brackets of a 文号 in several ways (〔〕, [], 【】, ()); searches compare one form.
+_BRACKETS = str.maketrans({"[": "〔", "【": "〔", "(": "〔", "（": "〔", "]": "〕", "】": "〕", ")": "〕", "）": "〕"})
+
+
+def normalize_number(value: str) -> str:
+    """Return a document number with its brackets unified and spaces removed, for matching."""
+    return re.sub(r"\s+", "", value or "").translate(_BRACKETS)
+
+
+class District(models.Model):
+    class Level(models.TextChoices):
+        CITY = "city", _("市级")
+        DISTRICT = "district", _("区级")
+        ZONE = "zone", _("功能区")
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    slug = models.SlugField(_("英文标识"), max_length=50, unique=True)
+    code = models.CharField(_("行政区划代码"), max_length=6, unique=True)
+    level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("行政区")
+        verbose_name_plural = _("行政区")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("measures:library") + f"?district={self.slug}"
+
+
+class PolicyDocumentQuerySet(models.QuerySet):
+    def in_force(self, on: datetime.date | None = None):
+        """Return the documents in force on the given day (today by default)."""
+        on = on or timezone.localdate()
+        return self.filter(status=PolicyDocument.Status.IN_FORCE).filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=on),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=on),
+        )
+
+    def not_in_force(self, on: datetime.date | None = None):
+        return self.exclude(pk__in=self.in_force(on).values("pk"))
+
+
+class PolicyDocument(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("征求意见稿")
+        IN_FORCE = "in_force", _("现行有效")
+        EXPIRED = "expired", _("已失效")
+        REPEALED = "repealed", _("已废止")
+
+    key = models.SlugField(_("数据标识"), max_length=80, unique=True, help_text=_("数据文件中的稳定标识，勿改。"))
+    number = models.CharField(_("文号"), max_length=80, blank=True, db_index=True)
+    number_normalized = models.CharField(max_length=80, blank=True, db_index=True, editable=False)
+    title = models.CharField(_("标题"), max_length=300)
+    issuer = models.CharField(_("发文机关"), max_length=200, blank=True)
+    district = models.ForeignKey(District, verbose_name=_("行政区"), on_delete=models.PROTECT, related_name="documents")
+    issued_on = models.DateField(_("发文日期"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.IN_FORCE)
+    validity = models.CharField(_("有效期（原文）"), max_length=300, blank=True)
+    valid_from = models.DateField(_("生效日期"), null=True, blank=True)
+    valid_until = models.DateField(_("失效日期"), null=True, blank=True)
+    implements = models.ManyToManyField(
+        "self", verbose_name=_("落实的上级文件"), symmetrical=False, blank=True, related_name="implemented_by"
+    )
+    implements_text = models.CharField(
+        _("落实的上级文件（文号）"), max_length=300, blank=True, help_text=_("库中没有的上级文件，按原文记录文号。")
+    )
+    repeals_text = models.CharField(_("废止的文件"), max_length=300, blank=True)
+    interpreting_body = models.CharField(_("解释机关"), max_length=200, blank=True)
+    url = models.URLField(_("原文链接"), max_length=500, blank=True)
+    general_provisions = models.TextField(_("附则与通用条款"), blank=True)
+    notes = models.TextField(_("备注"), blank=True)
+    source_file = models.CharField(_("来源文件"), max_length=100, blank=True)
+    source_line_start = models.PositiveIntegerField(_("来源起始行"), null=True, blank=True)
+    source_line_end = models.PositiveIntegerField(_("来源结束行"), null=True, blank=True)
+
+    objects = PolicyDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["district__order", "-issued_on", "number"]
+        verbose_name = _("政策文件")
+        verbose_name_plural = _("政策文件")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}" if self.number else self.title
+
+    def save(self, *args, **kwargs):
+        self.number_normalized = normalize_number(self.number)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("measures:document", args=[self.pk])
+
+    def is_in_force(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return (
+            self.status == self.Status.IN_FORCE
+            and (self.valid_from is None or self.valid_from <= on)
+            and (self.valid_until is None or self.valid_until >= on)
+        )
+
+    def effective_status(self, on: datetime.date | None = None) -> str:
+        """Return the status as of the given day: a document past its stated end date has expired."""
+        on = on or timezone.localdate()
+        if self.status == self.Status.IN_FORCE and self.valid_until and self.valid_until < on:
+            return self.Status.EXPIRED
+        return self.status
+
+    def get_effective_status_display(self) -> str:
+        return self.Status(self.effective_status()).label
+
+
+class BeneficiaryType(models.Model):
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("支持对象类型")
+        verbose_name_plural = _("支持对象类型")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeasureQuerySet(models.QuerySet):
+    def in_force(self, on: datetime.date | None = None):
+        return self.filter(document__in=PolicyDocument.objects.in_force(on))
+
+    def not_in_force(self, on: datetime.date | None = None):
+        return self.exclude(document__in=PolicyDocument.objects.in_force(on))
+
+    def search(self, query: str):
+        """Return the measures matching every whitespace-separated term of the query."""
+        qs = self
+        for term in query.split():
+            number = normalize_number(term)
+            digits = re.sub(r"\D", "", term)
+            condition = (
+                Q(title__icontains=term)
+                | Q(text__icontains=term)
+                | Q(clause__icontains=term)
+                | Q(document__title__icontains=term)
+                | Q(document__number_normalized__icontains=number)
+                | Q(document__issuer__icontains=term)
+                | Q(lead_departments__name__icontains=term)
+                | Q(lead_departments__full_name__icontains=term)
+                | Q(responsible_units__name__icontains=term)
+                | Q(contacts__name__icontains=term)
+            )
+            if len(digits) >= 5 and digits == term.replace("-", "").strip("()（）"):
+                condition |= Q(contacts__phone_digits__contains=digits)
+            qs = qs.filter(pk__in=Measure.objects.filter(condition).values("pk"))
+        return qs
+
+
+class Measure(models.Model):
+    document = models.ForeignKey(
+        PolicyDocument, verbose_name=_("政策文件"), on_delete=models.CASCADE, related_name="measures"
+    )
+    key = models.CharField(_("数据标识"), max_length=40, help_text=_("数据文件中的稳定标识，勿改。"))
+    order = models.PositiveIntegerField(_("排序"), default=0)
+    clause = models.CharField(_("条款号"), max_length=40, blank=True)
+    title = models.CharField(_("标题"), max_length=300)
+    text = models.TextField(_("条款原文"))
+    beneficiary_types = models.ManyToManyField(BeneficiaryType, verbose_name=_("支持对象"), blank=True)
+    lead_label = models.CharField(
+        _("牵头部门的称谓"), max_length=20, blank=True, help_text=_("原文的用语：牵头部门、主责部门、对接部门……")
+    )
+    lead_departments = models.ManyToManyField(
+        "contacts.Department", verbose_name=_("牵头部门"), blank=True, related_name="led_measures"
+    )
+    responsible_units = models.ManyToManyField(
+        "contacts.Department", verbose_name=_("责任单位"), blank=True, related_name="responsible_for_measures"
+    )
+    contacts = models.ManyToManyField(
+        "contacts.ContactPerson", verbose_name=_("联系人"), blank=True, related_name="measures"
+    )
+    window_opens = models.DateField(_("申报开始日期"), null=True, blank=True)
+    window_closes = models.DateField(_("申报截止日期"), null=True, blank=True)
+    window_text = models.CharField(_("申报时间（原文）"), max_length=300, blank=True)
+    deadline_rule = models.CharField(_("申报期限规则（原文）"), max_length=300, blank=True)
+    procedure = models.TextField(_("办理流程"), blank=True)
+    publicity_working_days = models.PositiveSmallIntegerField(_("公示期（工作日）"), null=True, blank=True)
+    sampling = models.BooleanField(_("随机抽查核实"), default=False)
+    monetary = models.BooleanField(_("涉及资金"), default=False)
+    rule_kind = models.CharField(_("计算规则类型"), max_length=40, blank=True)
+    rule_params = models.JSONField(_("计算规则参数"), default=dict, blank=True)
+    rule_quote = models.TextField(_("计算规则原文"), blank=True)
+    eligibility = models.JSONField(_("申报条件"), default=dict, blank=True)
+    stacking = models.TextField(_("不重复享受规定"), blank=True)
+    notes = models.TextField(_("备注"), blank=True)
+    source_line_start = models.PositiveIntegerField(_("来源起始行"), null=True, blank=True)
+    source_line_end = models.PositiveIntegerField(_("来源结束行"), null=True, blank=True)
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["document", "order"]
+        constraints = [models.UniqueConstraint(fields=["document", "key"], name="unique_measure_key_per_document")]
+        verbose_name = _("政策措施")
+        verbose_name_plural = _("政策措施")
+
+    def __str__(self) -> str:
+        return f"{self.clause} {self.title}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("measures:measure", args=[self.pk])
+
+    @property
+    def citation(self) -> str:
+        """Return the document number (or title) and clause this measure comes from."""
+        document = self.document.number or f"《{self.document.title}》"
+        return f"{document} {self.clause}".strip()
+
+    def window_state(self, on: datetime.date | None = None) -> str:
+        """Return 'open', 'not_yet', 'closed' or '' when the document states no window."""
+        if not (self.window_opens or self.window_closes):
+            return ""
+        on = on or timezone.localdate()
+        if self.window_opens and on < self.window_opens:
+            return "not_yet"
+        if self.window_closes and on > self.window_closes:
+            return "closed"
+        return "open"
+
+
+class PolicyDataLoad(models.Model):
+    """A record of a load of the data files, so `make run` reloads only when they changed."""
+
+    fingerprint = models.CharField(_("数据指纹"), max_length=64, unique=True)
+    loaded_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-loaded_at"]
+        verbose_name = _("政策数据导入记录")
+        verbose_name_plural = _("政策数据导入记录")
+
+    def __str__(self) -> str:
+        return f"{self.loaded_at:%Y-%m-%d %H:%M} {self.fingerprint[:12]}"

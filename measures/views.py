@@ -1,0 +1,104 @@
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django_filters.views import FilterView
+
+from contacts.models import ContactPerson
+
+from .filters import MeasureFilter
+from .models import District, Measure, PolicyDocument, normalize_number
+from .policydata import SOURCES_DIR
+
+
+def home(request):
+    districts = District.objects.annotate(
+        document_count=Count("documents", distinct=True), measure_count=Count("documents__measures", distinct=True)
+    ).filter(document_count__gt=0)
+    context = {
+        "districts": districts,
+        "document_count": PolicyDocument.objects.count(),
+        "measure_count": Measure.objects.count(),
+        "monetary_count": Measure.objects.filter(monetary=True).count(),
+        "recent_documents": PolicyDocument.objects.annotate(n=Count("measures"))
+        .filter(n__gt=0)
+        .select_related("district")
+        .order_by("-issued_on")[:6],
+    }
+    return render(request, "measures/home.html", context)
+
+
+class MeasureListView(FilterView):
+    filterset_class = MeasureFilter
+    paginate_by = 20
+    strict = True
+    template_name = "measures/library.html"
+
+    def get_queryset(self):
+        return (
+            Measure.objects.select_related("document__district")
+            .prefetch_related("lead_departments", "beneficiary_types")
+            .order_by("document__district__order", "-document__issued_on", "document_id", "order")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "").strip()
+        context["query"] = query
+        context["matched_documents"] = _documents_matching(query) if query else []
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        context["querystring"] = params.urlencode()
+        return context
+
+
+def _documents_matching(query: str):
+    condition = Q()
+    for term in query.split():
+        condition &= Q(number_normalized__icontains=normalize_number(term)) | Q(title__icontains=term)
+    return PolicyDocument.objects.filter(condition).select_related("district").annotate(n=Count("measures"))[:10]
+
+
+def document_detail(request, pk: int):
+    document = get_object_or_404(PolicyDocument.objects.select_related("district"), pk=pk)
+    measures = document.measures.prefetch_related("lead_departments", "beneficiary_types")
+    context = {
+        "document": document,
+        "measures": measures,
+        "implements": document.implements.all(),
+        "implemented_by": document.implemented_by.all(),
+    }
+    return render(request, "measures/document_detail.html", context)
+
+
+def measure_detail(request, pk: int):
+    measure = get_object_or_404(
+        Measure.objects.select_related("document__district").prefetch_related(
+            "lead_departments",
+            "responsible_units",
+            "beneficiary_types",
+            Prefetch("contacts", queryset=ContactPerson.objects.select_related("department", "section")),
+        ),
+        pk=pk,
+    )
+    return render(request, "measures/measure_detail.html", {"measure": measure})
+
+
+def source_text(request, name: str):
+    """Show a source document with numbered lines; only the files shipped in measures/sources/ are served."""
+    sources = {path.name: path for path in SOURCES_DIR.glob("*.txt")}
+    if name not in sources:
+        raise Http404
+    lines = sources[name].read_text(encoding="utf-8").splitlines()
+    try:
+        first = int(request.GET.get("from", 0))
+        last = int(request.GET.get("to", first))
+    except ValueError:
+        first = last = 0
+    documents = PolicyDocument.objects.filter(source_file=name).order_by("source_line_start")
+    context = {
+        "name": name,
+        "lines": [(number, line, first <= number <= last) for number, line in enumerate(lines, start=1)],
+        "documents": documents,
+        "first": first,
+    }
+    return render(request, "measures/source.html", context)
