@@ -63,6 +63,12 @@ def phone_digits(*phones: str) -> str:
     return " ".join(re.sub(r"\D", "", phone) for phone in phones if phone)
 
 
+def local_digits(term: str) -> str:
+    """Return the digits of a phone as typed, without Beijing's area code, for matching stored numbers."""
+    digits = re.sub(r"\D", "", term)
+    return digits[3:] if digits.startswith("010") and len(digits) > 10 else digits
+
+
 class ContactPersonQuerySet(models.QuerySet):
     def search(self, query: str):
         """Return the people matching every term: a name, department, section, topic, e-mail or phone."""
@@ -77,7 +83,7 @@ class ContactPersonQuerySet(models.QuerySet):
                 | Q(department__full_name__icontains=term)
                 | Q(department__aliases__icontains=term)
             )
-            digits = re.sub(r"\D", "", term)
+            digits = local_digits(term)
             if len(digits) >= 4:
                 condition |= Q(phone_digits__contains=digits)
             qs = qs.filter(condition)

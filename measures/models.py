@@ -146,10 +146,12 @@ class MeasureQuerySet(models.QuerySet):
 
     def search(self, query: str):
         """Return the measures matching every whitespace-separated term of the query."""
+        from contacts.models import local_digits
+
         qs = self
         for term in query.split():
             number = normalize_number(term)
-            digits = re.sub(r"\D", "", term)
+            digits = local_digits(term)
             condition = (
                 Q(title__icontains=term)
                 | Q(text__icontains=term)
@@ -162,7 +164,7 @@ class MeasureQuerySet(models.QuerySet):
                 | Q(responsible_units__name__icontains=term)
                 | Q(contacts__name__icontains=term)
             )
-            if len(digits) >= 5 and digits == term.replace("-", "").strip("()（）"):
+            if len(digits) >= 5:
                 condition |= Q(contacts__phone_digits__contains=digits)
             qs = qs.filter(pk__in=Measure.objects.filter(condition).values("pk"))
         return qs

@@ -156,3 +156,8 @@ def test_the_interface_switches_to_english(client, policy_data):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("measures:library")).content.decode()
     assert "Policy library" in page and 'lang="en"' in page
+
+
+def test_it_finds_the_measures_of_a_contact_by_phone(client, policy_data):
+    measure = Measure.objects.get(document__number="朝政办发〔2020〕8号", key="1")
+    assert measure.pk in listed_pks(library(client, q="010-65094387"))
