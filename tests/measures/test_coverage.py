@@ -40,7 +40,9 @@ def test_every_support_article_of_the_xicheng_draft_is_in_the_library(policy_dat
     clauses = [m.clause for m in measures_of(key="xicheng-2025-draft")]
     # Articles 1-2 (purpose, scope) and 19-21 (stacking, cap, validity) are general provisions, not measures.
     assert clauses == articles[2:18]
-    assert all(article in document.general_provisions for article in ["第一条", "第二条", "第十九条", "第二十条", "第二十一条"])
+    assert all(
+        article in document.general_provisions for article in ["第一条", "第二条", "第十九条", "第二十条", "第二十一条"]
+    )
     assert document.status == PolicyDocument.Status.DRAFT
 
 
@@ -59,7 +61,9 @@ def test_every_lead_block_of_mentougou_25_belongs_to_a_measure(policy_data):
     ]
     measures = measures_of("门政发〔2020〕25号")
     owners = [[m for m in measures if m.source_line_start <= line <= m.source_line_end] for line in blocks]
-    assert all(len(found) == 1 for found in owners), [b for b, found in zip(blocks, owners, strict=True) if len(found) != 1]
+    assert all(len(found) == 1 for found in owners), [
+        b for b, found in zip(blocks, owners, strict=True) if len(found) != 1
+    ]
     assert len({found[0].pk for found in owners}) == len(measures)
 
 
