@@ -1,10 +1,211 @@
+import datetime
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from measures.sme import Industry, Size, classify
+
+from .credit_code import normalize_credit_code, validate_credit_code
 
 
 class User(AbstractUser):
-    """A person who signs in: an enterprise's user or a member of staff (reviewer, finance, administrator)."""
+    """A person who signs in: an enterprise's user, or staff (reviewer, finance, administrator), never both."""
+
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    mobile = models.CharField(_("手机"), max_length=20, blank=True)
+    enterprise = models.ForeignKey(
+        "Enterprise",
+        verbose_name=_("所属企业"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    email_confirmed = models.BooleanField(_("邮箱已确认"), default=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(enterprise__isnull=True) | models.Q(is_staff=False),
+                name="enterprise_users_are_not_staff",
+            )
+        ]
+
+    @property
+    def is_enterprise_user(self) -> bool:
+        return self.enterprise_id is not None
+
+
+class Ownership(models.TextChoices):
+    STATE = "state", _("国有或国有控股")
+    NON_STATE = "non_state", _("非国有（民营、外资、混合所有制等）")
+
+
+class Enterprise(models.Model):
+    """An enterprise and its current profile. Every change of the profile is kept as a ProfileVersion."""
+
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code])
+    name = models.CharField(_("企业名称"), max_length=200)
+    contact_person = models.CharField(_("联系人"), max_length=50)
+    email = models.EmailField(_("联系邮箱"))
+    mobile = models.CharField(_("联系手机"), max_length=20)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("管理员账号"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("注册时间"), auto_now_add=True)
+
+    # Profile (企业画像)
+    industry = models.CharField(_("行业"), max_length=20, choices=Industry.choices, blank=True)
+    employees = models.PositiveIntegerField(_("从业人员（人）"), null=True, blank=True)
+    revenue = models.DecimalField(
+        _("营业收入（万元）"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    total_assets = models.DecimalField(
+        _("资产总额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    figures_year = models.PositiveSmallIntegerField(_("上述数据所属年度"), null=True, blank=True)
+    registered_district = models.ForeignKey(
+        "measures.District", verbose_name=_("注册地"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    tax_district = models.ForeignKey(
+        "measures.District", verbose_name=_("纳税地"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    stats_district = models.ForeignKey(
+        "measures.District", verbose_name=_("纳统地"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    park = models.CharField(_("所在园区"), max_length=100, blank=True)
+    ownership = models.CharField(_("所有制"), max_length=20, choices=Ownership.choices, blank=True)
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    prior_year_district_contribution = models.DecimalField(
+        _("上年度区级财政贡献（元）"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    revenue_change = models.DecimalField(
+        _("2020年2-4月营业收入同比变化（%）"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("下降80%填 -80。"),
+    )
+    rd_spend = models.DecimalField(
+        _("上年度研发费用（元）"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    layoff_rate = models.DecimalField(
+        _("裁员率（%）"), max_digits=5, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    insured_months = models.PositiveSmallIntegerField(_("连续参加失业保险月数"), null=True, blank=True)
+
+    # Set by staff only (the enterprise sees them).
+    on_dishonesty_list = models.BooleanField(
+        _("列入严重违法失信名单"), default=False, help_text=_("仅工作人员可修改。")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.credit_code = normalize_credit_code(self.credit_code)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:profile")
+
+    def sme_classification(self):
+        """Return the size under 工信部联企业〔2011〕300号, with its explanation (None size if figures are missing)."""
+        if not self.industry:
+            return None
+        return classify(
+            industry=self.industry, employees=self.employees, revenue=self.revenue, assets=self.total_assets
+        )
+
+    @property
+    def sme_size(self) -> Size | None:
+        result = self.sme_classification()
+        return result.size if result else None
+
+    def age_in_years(self, on: datetime.date | None = None) -> int | None:
+        if not self.founded_on:
+            return None
+        on = on or timezone.localdate()
+        years = on.year - self.founded_on.year
+        return years - ((on.month, on.day) < (self.founded_on.month, self.founded_on.day))
+
+
+class Certification(models.Model):
+    class Kind(models.TextChoices):
+        NATIONAL_LITTLE_GIANT = "national_little_giant", _("国家级专精特新“小巨人”企业")
+        BEIJING_SPECIALIZED = "beijing_specialized", _("北京市专精特新中小企业")
+        INNOVATIVE_SME = "innovative_sme", _("创新型中小企业")
+        HIGH_TECH = "high_tech", _("国家高新技术企业")
+        ZGC_HIGH_TECH = "zgc_high_tech", _("中关村高新技术企业")
+        TECH_SME = "tech_sme", _("科技型中小企业")
+        DEMO_PLATFORM = "demo_platform", _("示范平台或基地")
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="certifications"
+    )
+    kind = models.CharField(_("资质"), max_length=40, choices=Kind.choices)
+    level = models.CharField(_("级别"), max_length=20, blank=True, help_text=_("如国家级、市级。"))
+    certified_on = models.DateField(_("认定日期"))
+
+    class Meta:
+        ordering = ["-certified_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "kind", "level"], name="unique_certification_per_level")
+        ]
+        verbose_name = _("资质认定")
+        verbose_name_plural = _("资质认定")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.level}".strip()
+
+
+class ProfileVersion(models.Model):
+    """A frozen copy of an enterprise's profile: an application records the version it was submitted with."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="profile_versions"
+    )
+    number = models.PositiveIntegerField(_("版本号"))
+    data = models.JSONField(_("画像数据"))
+    changed_fields = models.JSONField(_("变更字段"), default=list)
+    created_at = models.DateTimeField(_("保存时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("保存人"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["enterprise", "-number"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "number"], name="unique_profile_version")]
+        verbose_name = _("画像版本")
+        verbose_name_plural = _("画像版本")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} v{self.number}"

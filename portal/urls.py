@@ -4,6 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("directory/", include("contacts.urls")),
+    path("", include("measures.sme_urls")),
     path("", include("measures.urls")),
 ]

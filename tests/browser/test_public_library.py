@@ -37,6 +37,6 @@ def test_a_visitor_finds_a_contact_by_phone_number(page, screenshot):
 
 def test_a_visitor_switches_the_interface_to_english(page):
     page.goto(page.base_url + "/library/")
-    page.select_option("#language", "en")
-    page.wait_for_url("**/library/")
+    with page.expect_navigation():
+        page.select_option("#language", "en")
     assert page.locator("h1").inner_text() == "Policy library"

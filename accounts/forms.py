@@ -1,0 +1,155 @@
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from .credit_code import normalize_credit_code, validate_credit_code
+from .models import Certification, Enterprise, User
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def clean_mobile(value: str) -> str:
+    value = re.sub(r"[\s-]", "", value or "")
+    if not MOBILE.match(value):
+        raise forms.ValidationError(_("请输入11位手机号码。"))
+    return value
+
+
+class RegistrationForm(forms.Form):
+    credit_code = forms.CharField(
+        label=_("统一社会信用代码"), max_length=30, help_text=_("18位，见营业执照。"), validators=[validate_credit_code]
+    )
+    name = forms.CharField(label=_("企业名称"), max_length=200)
+    contact_person = forms.CharField(label=_("联系人"), max_length=50)
+    email = forms.EmailField(label=_("电子邮箱"), help_text=_("用于登录和接收通知，需确认。"))
+    mobile = forms.CharField(label=_("手机"), max_length=20)
+    password1 = forms.CharField(
+        label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("确认密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("注册")))
+
+    def clean_credit_code(self):
+        code = normalize_credit_code(self.cleaned_data["credit_code"])
+        if Enterprise.objects.filter(credit_code=code).exists():
+            raise forms.ValidationError(_("该统一社会信用代码已注册。如需加入，请联系贵企业的平台管理员邀请您。"))
+        return code
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(username=email).exists():
+            raise forms.ValidationError(_("该邮箱已注册，请直接登录或找回密码。"))
+        return email
+
+    def clean_mobile(self):
+        return clean_mobile(self.cleaned_data["mobile"])
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        elif first:
+            probe = User(username=cleaned.get("email", ""), email=cleaned.get("email", ""))
+            try:
+                password_validation.validate_password(first, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name",
+            "contact_person",
+            "email",
+            "mobile",
+            "industry",
+            "employees",
+            "revenue",
+            "total_assets",
+            "figures_year",
+            "registered_district",
+            "tax_district",
+            "stats_district",
+            "park",
+            "ownership",
+            "founded_on",
+            "prior_year_district_contribution",
+            "revenue_change",
+            "rd_spend",
+            "layoff_rate",
+            "insured_months",
+        ]
+        widgets = {"founded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_mobile(self):
+        return clean_mobile(self.cleaned_data["mobile"])
+
+    def clean_figures_year(self):
+        year = self.cleaned_data["figures_year"]
+        if year is not None and not 1949 <= year <= 2100:
+            raise forms.ValidationError(_("请填写四位年份，如 2025。"))
+        return year
+
+
+class CertificationForm(forms.ModelForm):
+    class Meta:
+        model = Certification
+        fields = ["kind", "level", "certified_on"]
+        widgets = {"certified_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class BaseCertificationFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """Refuse the same certification twice, whether both are new or one is already saved."""
+        super().clean()
+        kept = [f for f in self.forms if f.has_changed() or f.instance.pk]
+        kept = [f for f in kept if f.is_valid() and not self._should_delete_form(f) and f.cleaned_data.get("kind")]
+        in_forms = {f.instance.pk for f in self.forms if f.instance.pk}
+        seen = set()
+        if self.instance.pk:
+            seen = set(self.instance.certifications.exclude(pk__in=in_forms).values_list("kind", "level"))
+        for form in kept:
+            key = (form.cleaned_data["kind"], form.cleaned_data.get("level", ""))
+            if key in seen:
+                form.add_error("kind", _("同一资质和级别只需填写一次。"))
+            seen.add(key)
+
+
+CertificationFormSet = forms.inlineformset_factory(
+    Enterprise, Certification, form=CertificationForm, formset=BaseCertificationFormSet, extra=1, can_delete=True
+)
+
+
+class InviteForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    email = forms.EmailField(label=_("电子邮箱"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("发送邀请")))
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(username=email).exists():
+            raise forms.ValidationError(_("该邮箱已有账号。"))
+        return email

@@ -1,0 +1,43 @@
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.credit_code import CHARSET, check_character
+from accounts.models import Enterprise, User
+
+
+def credit_code(n: int) -> str:
+    """Return a valid unified social credit code, different for each n."""
+    body = "9111010" + "".join(CHARSET[(n // 31**i) % 31] for i in range(10))
+    return body + check_character(body)
+
+
+class EnterpriseFactory(DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+
+    credit_code = factory.Sequence(credit_code)
+    name = factory.Sequence(lambda n: f"北京测试科技有限公司{n}")
+    contact_person = "王经理"
+    email = factory.Sequence(lambda n: f"contact{n}@example.cn")
+    mobile = "13800138000"
+
+
+class EnterpriseUserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}@example.cn")
+    email = factory.SelfAttribute("username")
+    first_name = "李用户"
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    email_confirmed = True
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def make_owner(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+            if obj.enterprise.owner_id is None:
+                obj.enterprise.owner = obj
+                obj.enterprise.save(update_fields=["owner"])
