@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .credit_code import normalize_credit_code, validate_credit_code
 from .models import Certification, Enterprise, User
+from .services import PROFILE_FIELDS, STAFF_ONLY_FIELDS
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -71,28 +72,8 @@ class RegistrationForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = Enterprise
-        fields = [
-            "name",
-            "contact_person",
-            "email",
-            "mobile",
-            "industry",
-            "employees",
-            "revenue",
-            "total_assets",
-            "figures_year",
-            "registered_district",
-            "tax_district",
-            "stats_district",
-            "park",
-            "ownership",
-            "founded_on",
-            "prior_year_district_contribution",
-            "revenue_change",
-            "rd_spend",
-            "layoff_rate",
-            "insured_months",
-        ]
+        # The profile the enterprise edits: every versioned field except those only staff may set.
+        fields = [name for name in PROFILE_FIELDS if name not in STAFF_ONLY_FIELDS]
         widgets = {"founded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from .models import Enterprise, ProfileVersion, User
 
+STAFF_ONLY_FIELDS = {"on_dishonesty_list"}
 CONFIRMATION_SALT = "accounts.email-confirmation"
 CONFIRMATION_MAX_AGE = 3 * 24 * 3600
 
