@@ -13,6 +13,19 @@ from measures.sme import Industry, Size, classify
 from .credit_code import normalize_credit_code, validate_credit_code
 
 
+def optional_amount(verbose_name, *, max_digits: int = 16, **kwargs) -> models.DecimalField:
+    """Return an optional, non-negative figure with two decimal places (yuan, 万元 or a percentage)."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=max_digits,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        **kwargs,
+    )
+
+
 class User(AbstractUser):
     """A person who signs in: an enterprise's user, or staff (reviewer, finance, administrator), never both."""
 
@@ -69,12 +82,8 @@ class Enterprise(models.Model):
     # Profile (企业画像)
     industry = models.CharField(_("行业"), max_length=20, choices=Industry.choices, blank=True)
     employees = models.PositiveIntegerField(_("从业人员（人）"), null=True, blank=True)
-    revenue = models.DecimalField(
-        _("营业收入（万元）"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
-    )
-    total_assets = models.DecimalField(
-        _("资产总额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
-    )
+    revenue = optional_amount(_("营业收入（万元）"), max_digits=14)
+    total_assets = optional_amount(_("资产总额（万元）"), max_digits=14)
     figures_year = models.PositiveSmallIntegerField(_("上述数据所属年度"), null=True, blank=True)
     registered_district = models.ForeignKey(
         "measures.District", verbose_name=_("注册地"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -88,14 +97,7 @@ class Enterprise(models.Model):
     park = models.CharField(_("所在园区"), max_length=100, blank=True)
     ownership = models.CharField(_("所有制"), max_length=20, choices=Ownership.choices, blank=True)
     founded_on = models.DateField(_("成立日期"), null=True, blank=True)
-    prior_year_district_contribution = models.DecimalField(
-        _("上年度区级财政贡献（元）"),
-        max_digits=16,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
+    prior_year_district_contribution = optional_amount(_("上年度区级财政贡献（元）"))
     revenue_change = models.DecimalField(
         _("2020年2-4月营业收入同比变化（%）"),
         max_digits=7,
@@ -104,17 +106,8 @@ class Enterprise(models.Model):
         blank=True,
         help_text=_("下降80%填 -80。"),
     )
-    rd_spend = models.DecimalField(
-        _("上年度研发费用（元）"),
-        max_digits=16,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    layoff_rate = models.DecimalField(
-        _("裁员率（%）"), max_digits=5, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
-    )
+    rd_spend = optional_amount(_("上年度研发费用（元）"))
+    layoff_rate = optional_amount(_("裁员率（%）"), max_digits=5)
     insured_months = models.PositiveSmallIntegerField(_("连续参加失业保险月数"), null=True, blank=True)
 
     # Set by staff only (the enterprise sees them).
