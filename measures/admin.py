@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import BeneficiaryType, District, Measure, PolicyDataLoad, PolicyDocument
+from .models import BeneficiaryType, District, Measure, MeasureCondition, PolicyDataLoad, PolicyDocument
 
 
 @admin.register(District)
@@ -32,9 +32,25 @@ class PolicyDocumentAdmin(admin.ModelAdmin):
         (_("关联与解释"), {"fields": ["implements", "implements_text", "interpreting_body", "url"]}),
         (
             _("正文与来源"),
-            {"fields": ["general_provisions", "notes", "source_file", "source_line_start", "source_line_end"]},
+            {
+                "fields": [
+                    "general_provisions",
+                    "annual_ceiling_quote",
+                    "notes",
+                    "source_file",
+                    "source_line_start",
+                    "source_line_end",
+                ]
+            },
         ),
     ]
+
+
+class MeasureConditionInline(admin.TabularInline):
+    model = MeasureCondition
+    fields = ["order", "kind", "value", "quote", "from_data"]
+    readonly_fields = ["from_data"]
+    extra = 0
 
 
 @admin.register(Measure)
@@ -45,6 +61,8 @@ class MeasureAdmin(admin.ModelAdmin):
     list_select_related = ["document"]
     autocomplete_fields = ["document", "lead_departments", "responsible_units", "contacts"]
     filter_horizontal = ["beneficiary_types"]
+    inlines = [MeasureConditionInline]
+    readonly_fields = ["eligibility"]
     fieldsets = [
         (None, {"fields": ["document", "key", "order", "clause", "title", "text", "beneficiary_types"]}),
         (_("部门与联系人"), {"fields": ["lead_label", "lead_departments", "responsible_units", "contacts"]}),
@@ -64,7 +82,17 @@ class MeasureAdmin(admin.ModelAdmin):
         ),
         (
             _("资金规则与条件"),
-            {"fields": ["monetary", "rule_kind", "rule_params", "rule_quote", "eligibility", "stacking"]},
+            {
+                "fields": [
+                    "monetary",
+                    "rule_kind",
+                    "rule_params",
+                    "rule_quote",
+                    "stacking",
+                    "stacking_group",
+                    "eligibility",
+                ]
+            },
         ),
         (_("来源"), {"fields": ["notes", "source_line_start", "source_line_end"]}),
     ]

@@ -11,7 +11,16 @@ from django.db import models, transaction
 
 from contacts.models import ContactPerson, Department, Section
 
-from .models import BeneficiaryType, District, Measure, PolicyDataLoad, PolicyDocument, normalize_number
+from .conditions import conditions_from_eligibility
+from .models import (
+    BeneficiaryType,
+    District,
+    Measure,
+    MeasureCondition,
+    PolicyDataLoad,
+    PolicyDocument,
+    normalize_number,
+)
 from .policydata import BASE_DIR, PolicyData, read_policy_data
 
 BENEFICIARY_TYPE_NAMES = {
@@ -89,6 +98,24 @@ def _lines(value: tuple[int, int] | None) -> dict[str, int | None]:
 
 
 @transaction.atomic
+def _replace_conditions(measure: Measure, document_level: dict, measure_level: dict, report: LoadReport) -> None:
+    """Replace the conditions that came from the data files; those an administrator added stay."""
+    own = conditions_from_eligibility(measure_level)
+    stated = {kind for kind, _value, _quote in own if kind not in ("declaration", "other")}
+    own_values = {(kind, value) for kind, value, _quote in own}
+    inherited = [
+        row
+        for row in conditions_from_eligibility(document_level)
+        if row[0] not in stated and (row[0], row[1]) not in own_values
+    ]
+    measure.conditions.filter(from_data=True).delete()
+    MeasureCondition.objects.bulk_create(
+        MeasureCondition(measure=measure, order=order, kind=kind, value=value, quote=quote, from_data=True)
+        for order, (kind, value, quote) in enumerate(inherited + own)
+    )
+    report.count("measure conditions", "changed")
+
+
 def load_policy_data(data: PolicyData | None = None, *, only_if_changed: bool = False) -> LoadReport:
     """Load the data files into the database. Raises PolicyDataError (and writes nothing) if they are invalid."""
     data = data or read_policy_data()
@@ -147,6 +174,11 @@ def load_policy_data(data: PolicyData | None = None, *, only_if_changed: bool = 
             people[(district_name, name, person.identity())] = obj
 
     beneficiary_types = {b.code: b for b in BeneficiaryType.objects.all()}
+    loaded_eligibility = {
+        (document_key, key): eligibility
+        for document_key, key, eligibility in Measure.objects.values_list("document__key", "key", "eligibility")
+    }
+    with_conditions = set(MeasureCondition.objects.values_list("measure_id", flat=True).distinct())
     documents: dict[str, PolicyDocument] = {}
     for spec in data.documents:
         document = _upsert(
@@ -166,6 +198,7 @@ def load_policy_data(data: PolicyData | None = None, *, only_if_changed: bool = 
                 "interpreting_body": spec["interpreting_body"],
                 "url": spec["url"],
                 "general_provisions": spec["general_provisions"],
+                "annual_ceiling_quote": spec["annual_ceiling"],
                 "notes": spec["notes"],
                 "source_file": spec["source_file"],
                 **_lines(spec["source_lines"]),
@@ -176,6 +209,9 @@ def load_policy_data(data: PolicyData | None = None, *, only_if_changed: bool = 
         documents[spec["key"]] = document
         for measure_spec in spec["measures"]:
             rule = measure_spec["rule"] or {}
+            eligibility = dict(measure_spec["eligibility"])
+            if spec["eligibility"]:
+                eligibility["document"] = spec["eligibility"]
             measure = _upsert(
                 Measure,
                 {"document": document, "key": measure_spec["key"]},
@@ -196,8 +232,9 @@ def load_policy_data(data: PolicyData | None = None, *, only_if_changed: bool = 
                     "rule_kind": rule.get("kind", ""),
                     "rule_params": rule.get("params", {}),
                     "rule_quote": rule.get("quote", ""),
-                    "eligibility": measure_spec["eligibility"],
+                    "eligibility": eligibility,
                     "stacking": measure_spec["stacking"],
+                    "stacking_group": measure_spec["stacking_group"],
                     "notes": measure_spec["notes"],
                     **_lines(measure_spec["source_lines"]),
                 },
@@ -212,6 +249,9 @@ def load_policy_data(data: PolicyData | None = None, *, only_if_changed: bool = 
             ]
             if any(relations):
                 report.count("measure relations", "changed")
+            changed = loaded_eligibility.get((spec["key"], measure_spec["key"])) != eligibility
+            if changed or (measure.pk not in with_conditions and (eligibility or spec["eligibility"])):
+                _replace_conditions(measure, spec["eligibility"], measure_spec["eligibility"], report)
 
     by_number = {normalize_number(d.number): d for d in PolicyDocument.objects.exclude(number="")}
     for spec in data.documents:

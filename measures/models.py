@@ -1,6 +1,7 @@
 import datetime
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -82,6 +83,11 @@ class PolicyDocument(models.Model):
     interpreting_body = models.CharField(_("解释机关"), max_length=200, blank=True)
     url = models.URLField(_("原文链接"), max_length=500, blank=True)
     general_provisions = models.TextField(_("附则与通用条款"), blank=True)
+    annual_ceiling_quote = models.TextField(
+        _("年度资金支持上限（原文）"),
+        blank=True,
+        help_text=_("文件规定每家企业每年获得资金支持不超过其上年度区级财政贡献时，填写原文；留空表示无此限制。"),
+    )
     notes = models.TextField(_("备注"), blank=True)
     source_file = models.CharField(_("来源文件"), max_length=100, blank=True)
     source_line_start = models.PositiveIntegerField(_("来源起始行"), null=True, blank=True)
@@ -203,8 +209,19 @@ class Measure(models.Model):
     rule_kind = models.CharField(_("计算规则类型"), max_length=40, blank=True)
     rule_params = models.JSONField(_("计算规则参数"), default=dict, blank=True)
     rule_quote = models.TextField(_("计算规则原文"), blank=True)
-    eligibility = models.JSONField(_("申报条件"), default=dict, blank=True)
+    eligibility = models.JSONField(
+        _("数据文件中的申报条件"),
+        default=dict,
+        blank=True,
+        help_text=_("最近一次导入时数据文件的内容；请在下方“申报条件”中编辑。"),
+    )
     stacking = models.TextField(_("不重复享受规定"), blank=True)
+    stacking_group = models.SlugField(
+        _("同类政策组"),
+        max_length=60,
+        blank=True,
+        help_text=_("同组措施不重复享受：已获同组奖励的企业只能补差到较高额度。"),
+    )
     notes = models.TextField(_("备注"), blank=True)
     source_line_start = models.PositiveIntegerField(_("来源起始行"), null=True, blank=True)
     source_line_end = models.PositiveIntegerField(_("来源结束行"), null=True, blank=True)
@@ -239,6 +256,64 @@ class Measure(models.Model):
         if self.window_closes and on > self.window_closes:
             return "closed"
         return "open"
+
+
+class MeasureCondition(models.Model):
+    """One condition of a measure, as the district administrator maintains it; see measures.conditions."""
+
+    class Kind(models.TextChoices):
+        REGISTERED_IN_DISTRICT = "registered_in_district", _("注册地在本区")
+        TAX_IN_DISTRICT = "tax_in_district", _("纳税地在本区")
+        STATS_IN_DISTRICT = "stats_in_district", _("纳统地在本区")
+        SME_SIZES = "sme_sizes", _("企业规模")
+        INDUSTRIES = "industries", _("行业")
+        OWNERSHIP = "ownership", _("所有制")
+        PARKS = "parks", _("所在园区")
+        CERTIFICATIONS = "certifications", _("资质认定")
+        MAX_AGE_YEARS = "max_age_years", _("成立年限不超过（年）")
+        MAX_STAFF = "max_staff", _("从业人员不超过（人）")
+        MAX_REVENUE = "max_revenue", _("营业收入不超过（元）")
+        MIN_RD_SPEND = "min_rd_spend", _("研发费用不低于（元）")
+        MIN_REVENUE_DROP = "min_revenue_drop", _("营业收入同比下降不低于（比例）")
+        MAX_LAYOFF_RATE = "max_layoff_rate", _("裁员率不高于（比例）")
+        MIN_INSURED_MONTHS = "min_insured_months", _("连续参加失业保险不少于（月）")
+        NOT_DISHONEST = "not_dishonest", _("未列入严重违法失信名单")
+        NOT_BANNED = "not_banned", _("不在禁止申请期内")
+        DECLARATION = "declaration", _("申请时承诺")
+        OTHER = "other", _("其他条件（人工核实）")
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("政策措施"), on_delete=models.CASCADE, related_name="conditions"
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    kind = models.CharField(_("条件类型"), max_length=30, choices=Kind.choices)
+    value = models.CharField(
+        _("取值"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "规模填“中型、小型、微型”；行业、园区、资质填名称，用顿号分隔；数额填数字（金额以元计，比例写 0.80）；"
+            "本区注册/纳税/纳统、失信、禁止申请留空；承诺与其他条件填文字。"
+        ),
+    )
+    quote = models.TextField(_("原文"), blank=True, help_text=_("文件中规定该条件的原话，匹配结果会引用。"))
+    from_data = models.BooleanField(_("来自数据文件"), default=False, editable=False)
+
+    class Meta:
+        ordering = ["measure", "order", "pk"]
+        verbose_name = _("申报条件")
+        verbose_name_plural = _("申报条件")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.value}".strip()
+
+    def clean(self) -> None:
+        from .conditions import ConditionValueError, parse_value
+
+        try:
+            self.value = parse_value(self.kind, self.value).canonical
+        except ConditionValueError as error:
+            raise ValidationError({"value": str(error)}) from error
 
 
 class PolicyDataLoad(models.Model):

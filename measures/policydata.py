@@ -114,6 +114,7 @@ ELIGIBILITY_KEYS = {
     "max_layoff_rate",
     "min_insured_months",
     "not_dishonest",
+    "not_banned",
     "no_layoffs",
     "lawful_operation",
     "other",
@@ -534,6 +535,13 @@ def _check_rule(where: str, rule: Any, checker: _Checker) -> dict[str, Any] | No
     return {"kind": kind, "params": params, "quote": checker.text(where, rule.get("quote"), "rule.quote")}
 
 
+def _stacking_group(where: str, raw: Any, checker: _Checker) -> str:
+    group = checker.text(where, raw, "stacking_group")
+    if group and not KEY.match(group):
+        checker.fail(where, f"stacking_group {group!r} must be ASCII letters, digits, '-', '_' or '.'")
+    return group
+
+
 def _check_eligibility(where: str, raw: Any, checker: _Checker) -> dict[str, Any]:
     if raw is None:
         return {}
@@ -549,6 +557,11 @@ def _check_eligibility(where: str, raw: Any, checker: _Checker) -> dict[str, Any
     for name in ("max_revenue", "min_rd_spend", "min_revenue_drop", "max_layoff_rate"):
         if name in raw:
             checker.decimal(f"{where} eligibility", raw[name], name)
+    from .conditions import certification_kind
+
+    for name in raw.get("certifications") or []:
+        if certification_kind(name) is None:
+            checker.fail(f"{where} eligibility", f"certification {name!r} matches no certification of the profile")
     for name in ("max_age_years", "max_staff", "min_insured_months"):
         if name in raw and (not isinstance(raw[name], int) or isinstance(raw[name], bool)):
             checker.fail(f"{where} eligibility", f"{name} must be a whole number")
@@ -601,6 +614,8 @@ DOCUMENT_FIELDS = {
     "url",
     "source",
     "general_provisions",
+    "eligibility",
+    "annual_ceiling",
     "measures",
     "notes",
 }
@@ -623,6 +638,7 @@ MEASURE_FIELDS = {
     "rule",
     "eligibility",
     "stacking",
+    "stacking_group",
     "source",
     "notes",
 }
@@ -677,6 +693,8 @@ def _read_document(where, entry, path, district_names, index, checker, line_coun
         "interpreting_body": checker.text(where, entry.get("interpreting_body"), "interpreting_body"),
         "url": checker.text(where, entry.get("url"), "url"),
         "general_provisions": checker.text(where, entry.get("general_provisions"), "general_provisions"),
+        "eligibility": _check_eligibility(where, entry.get("eligibility"), checker),
+        "annual_ceiling": checker.text(where, entry.get("annual_ceiling"), "annual_ceiling"),
         "notes": checker.text(where, entry.get("notes"), "notes"),
         "source_file": source_file,
         "source_lines": source_lines,
@@ -795,6 +813,7 @@ def _read_measure(where, raw, document, index: _DepartmentIndex, checker, line_c
         "rule": rule,
         "eligibility": _check_eligibility(where, raw.get("eligibility"), checker),
         "stacking": checker.text(where, raw.get("stacking"), "stacking"),
+        "stacking_group": _stacking_group(where, raw.get("stacking_group"), checker),
         "notes": checker.text(where, raw.get("notes"), "notes"),
         "source_file": source_file,
         "source_lines": source_lines,

@@ -1,0 +1,397 @@
+"""Policy matching (政策匹配): which measures an enterprise qualifies for, might qualify for, or does not, and why.
+
+`facts_for_enterprise` reads a profile into `Facts` (or `Facts` comes from the public short form), and
+`match_measures` checks every condition of every measure against them. Each condition gives one of three outcomes:
+met, not met (quoting the clause), or unknown because the profile lacks a figure (naming it). A measure qualifies
+when every condition is met, might qualify when none fails but some are unknown, and does not qualify otherwise.
+Conditions the portal cannot check from a profile (declarations, "other") are listed for the applicant to confirm.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .conditions import SIZE_LABELS, ConditionValueError, certification_kind, parse_value
+from .models import District, Measure, MeasureCondition, PolicyDocument
+from .sme import Figure, Size
+
+MET, UNKNOWN, FAILED, TO_CONFIRM = "met", "unknown", "failed", "confirm"
+QUALIFIES, MIGHT, NOT = "qualifies", "might", "not"
+
+# Sector names the documents print, and the categories of the 2011 standard they fall under. `exact` marks a name
+# that is the category itself, so an enterprise of that category meets it without confirming its trade.
+_SECTORS: tuple[tuple[tuple[str, ...], tuple[str, ...], bool], ...] = (
+    (("住宿餐饮",), ("住宿业", "餐饮业"), True),
+    (("餐饮", "餐馆", "早餐", "供餐"), ("餐饮业",), False),
+    (("住宿",), ("住宿业",), True),
+    (("批发零售",), ("批发业", "零售业"), True),
+    (("便利店", "菜店", "商超", "超市", "生鲜", "实体书店", "商业网点", "零售"), ("零售业",), False),
+    (("商贸流通",), ("批发业", "零售业"), False),
+    (("批发",), ("批发业",), True),
+    (("交通运输",), ("交通运输业",), True),
+    (("物流",), ("交通运输业", "仓储业", "邮政业"), False),
+    (
+        ("软件和信息服务", "软件", "信息技术", "互联网", "工业互联网", "虚拟现实"),
+        ("软件和信息技术服务业", "信息传输业"),
+        False,
+    ),
+    (("口罩", "防护服", "测温", "额温", "负压", "呼吸机", "消杀", "防疫用品生产", "医药及器械"), ("工业",), False),
+    (("美容美发", "家政", "修理"), ("其他未列明行业",), False),
+    (("会展", "展会", "商务服务", "旅游"), ("租赁和商务服务业",), False),
+    (("教育培训", "文艺演出", "影视剧院", "冰雪体育", "滑冰滑雪", "研发设计", "内容创意"), ("其他未列明行业",), False),
+)
+
+
+def _sector_categories(name: str) -> tuple[set[str], bool] | None:
+    for words, categories, exact in _SECTORS:
+        if any(word in name for word in words):
+            return set(categories), exact and name in words
+    return None
+
+
+@dataclass
+class Facts:
+    """What matching knows about an applicant: a saved profile, or the public short form."""
+
+    registered_district_id: int | None = None
+    tax_district_id: int | None = None
+    stats_district_id: int | None = None
+    industry: str = ""
+    size: str | None = None
+    size_missing: list[str] = field(default_factory=list)
+    ownership: str = ""
+    park: str = ""
+    certifications: set[str] = field(default_factory=set)
+    age_years: int | None = None
+    employees: int | None = None
+    revenue_wan: Decimal | None = None
+    rd_spend: Decimal | None = None
+    revenue_change: Decimal | None = None  # percent, -80 for a drop of 80%
+    layoff_rate: Decimal | None = None  # percent
+    insured_months: int | None = None
+    dishonest: bool | None = None
+    bans: dict[int, tuple[datetime.date, str]] = field(default_factory=dict)  # district id -> (ends on, clause)
+    from_profile: bool = True
+
+
+def facts_for_enterprise(enterprise, on: datetime.date | None = None) -> Facts:
+    """Return the facts of a saved profile; certifications and bans in one query each."""
+    on = on or timezone.localdate()
+    classification = enterprise.sme_classification()
+    facts = Facts(
+        registered_district_id=enterprise.registered_district_id,
+        tax_district_id=enterprise.tax_district_id,
+        stats_district_id=enterprise.stats_district_id,
+        industry=enterprise.industry,
+        size=classification.size if classification else None,
+        size_missing=[str(Figure(f).label) for f in classification.missing] if classification else [],
+        ownership=enterprise.ownership,
+        park=enterprise.park,
+        certifications={c.kind for c in enterprise.certifications.all()},
+        age_years=enterprise.age_in_years(on),
+        employees=enterprise.employees,
+        revenue_wan=enterprise.revenue,
+        rd_spend=enterprise.rd_spend,
+        revenue_change=enterprise.revenue_change,
+        layoff_rate=enterprise.layoff_rate,
+        insured_months=enterprise.insured_months,
+        dishonest=enterprise.on_dishonesty_list,
+    )
+    facts.bans = active_bans(enterprise, on)
+    return facts
+
+
+def active_bans(enterprise, on: datetime.date) -> dict[int, tuple[datetime.date, str]]:
+    """Return the districts in which the enterprise is banned from subsidies on the given day."""
+    try:
+        from applications.models import Ban
+    except ImportError:  # the applications app has no bans before its migrations exist
+        return {}
+    return {
+        ban.district_id: (ban.ends_on, ban.quote or ban.decision_number)
+        for ban in Ban.objects.active(on=on).filter(enterprise=enterprise)
+    }
+
+
+@dataclass
+class Check:
+    outcome: str
+    label: str
+    message: str
+    quote: str = ""
+    field: str = ""  # the profile field that would settle an unknown
+
+
+@dataclass
+class MeasureMatch:
+    measure: Measure
+    group: str
+    checks: list[Check]
+    document_status: str
+    window_state: str
+
+    @property
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if c.outcome == FAILED]
+
+    @property
+    def unknown(self) -> list[Check]:
+        return [c for c in self.checks if c.outcome == UNKNOWN]
+
+    @property
+    def to_confirm(self) -> list[Check]:
+        return [c for c in self.checks if c.outcome == TO_CONFIRM]
+
+    @property
+    def met(self) -> list[Check]:
+        return [c for c in self.checks if c.outcome == MET]
+
+    @property
+    def open_for_applications(self) -> bool:
+        return self.document_status == PolicyDocument.Status.IN_FORCE and self.window_state in ("", "open")
+
+
+def measures_for_matching() -> QuerySet[Measure]:
+    """Return every measure with what matching reads, in a fixed number of queries."""
+    return (
+        Measure.objects.select_related("document__district")
+        .prefetch_related(
+            Prefetch("conditions", queryset=MeasureCondition.objects.order_by("order", "pk")),
+            "beneficiary_types",
+        )
+        .order_by("document__district__order", "-document__issued_on", "document_id", "order")
+    )
+
+
+def match_measures(facts: Facts, measures: Iterable[Measure], on: datetime.date | None = None) -> list[MeasureMatch]:
+    """Match the facts against each measure (whose conditions and districts are prefetched)."""
+    on = on or timezone.localdate()
+    matches = []
+    for measure in measures:
+        checks = _beneficiary_checks(measure) + _ban_checks(facts, measure)
+        for condition in measure.conditions.all():
+            checks.append(_check(condition, measure.document.district, facts))
+        if any(c.outcome == FAILED for c in checks):
+            group = NOT
+        elif any(c.outcome == UNKNOWN for c in checks):
+            group = MIGHT
+        else:
+            group = QUALIFIES
+        matches.append(
+            MeasureMatch(measure, group, checks, measure.document.effective_status(on), measure.window_state(on))
+        )
+    return matches
+
+
+_ENTERPRISE_TYPES = {"enterprise"}
+
+
+def _beneficiary_checks(measure: Measure) -> list[Check]:
+    types = list(measure.beneficiary_types.all())
+    if not types or any(t.code in _ENTERPRISE_TYPES for t in types):
+        return []
+    names = "、".join(t.name for t in types)
+    return [
+        Check(
+            UNKNOWN,
+            _("支持对象"),
+            _("本措施面向%(types)s，请确认贵单位属于此类主体。") % {"types": names},
+            field="beneficiary",
+        )
+    ]
+
+
+def _ban_checks(facts: Facts, measure: Measure) -> list[Check]:
+    district = measure.document.district
+    if district.pk not in facts.bans:
+        return []
+    ends_on, clause = facts.bans[district.pk]
+    return [
+        Check(
+            FAILED,
+            _("禁止申请"),
+            _("贵单位因弄虚作假骗取补贴被禁止申请%(district)s各类补贴奖励资金，至%(date)s止。")
+            % {"district": district.name, "date": ends_on.isoformat()},
+            quote=clause,
+        )
+    ]
+
+
+def _district_check(label: str, district: District, district_id: int | None, field_name: str) -> tuple[str, str]:
+    if district_id is None:
+        return UNKNOWN, _("资料中未填写%(what)s。") % {"what": label}
+    if district.level == District.Level.CITY or district_id == district.pk:
+        return MET, ""
+    return FAILED, _("%(what)s不在%(district)s。") % {"what": label, "district": district.name}
+
+
+def _check(condition: MeasureCondition, district: District, facts: Facts) -> Check:
+    kind, quote = condition.kind, condition.quote
+    label = condition.get_kind_display()
+    try:
+        value = parse_value(kind, condition.value).data
+    except ConditionValueError as error:
+        return Check(UNKNOWN, label, _("该条件的取值有误（%(error)s），请咨询主管部门。") % {"error": error}, quote)
+
+    def result(ok: bool | None, failed: str, field_name: str = "", unknown: str = "") -> Check:
+        if ok is None:
+            return Check(UNKNOWN, label, unknown or _("资料中缺少“%(what)s”。") % {"what": label}, quote, field_name)
+        return Check(MET, label, "", quote) if ok else Check(FAILED, label, failed, quote)
+
+    places = {
+        "registered_in_district": (_("注册地"), facts.registered_district_id, "registered_district"),
+        "tax_in_district": (_("纳税地"), facts.tax_district_id, "tax_district"),
+        "stats_in_district": (_("纳统地"), facts.stats_district_id, "stats_district"),
+    }
+    if kind in places:
+        what, district_id, field_name = places[kind]
+        label = _("%(what)s在%(district)s") % {"what": what, "district": district.name}
+        outcome, message = _district_check(what, district, district_id, field_name)
+        return Check(outcome, label, message, quote, field_name if outcome == UNKNOWN else "")
+    if kind == "sme_sizes":
+        wanted = "、".join(SIZE_LABELS[s] for s in SIZE_LABELS if s in value)
+        label = _("企业规模为%(sizes)s") % {"sizes": wanted}
+        if facts.size is None:
+            missing = "、".join(facts.size_missing) or _("行业")
+            return Check(
+                UNKNOWN, label, _("无法判定企业规模，资料中缺少：%(what)s。") % {"what": missing}, quote, "size"
+            )
+        actual = Size(facts.size).label
+        return result(facts.size in value, _("按工信部联企业〔2011〕300号划型为%(size)s企业。") % {"size": actual})
+    if kind == "industries":
+        return _industry_check(label, value, quote, facts)
+    if kind == "ownership":
+        return result(
+            (facts.ownership == value) if facts.ownership else None,
+            _("所有制不符：本措施要求%(what)s企业。") % {"what": condition.value},
+            "ownership",
+            _("资料中缺少“所有制”。"),
+        )
+    if kind == "parks":
+        return _park_check(label, value, quote, facts)
+    if kind == "certifications":
+        wanted = {certification_kind(name) for name in value}
+        names = "、".join(value)
+        label = _("具有以下资质之一：%(names)s") % {"names": names}
+        return result(bool(wanted & facts.certifications), _("资料中没有%(names)s认定。") % {"names": names})
+    if kind == "max_age_years":
+        return result(
+            None if facts.age_years is None else facts.age_years <= value,
+            _("成立已%(years)s年，超过%(limit)s年。") % {"years": facts.age_years, "limit": value},
+            "founded_on",
+            _("资料中缺少“成立日期”。"),
+        )
+    if kind == "max_staff":
+        return result(
+            None if facts.employees is None else facts.employees <= value,
+            _("从业人员%(count)s人，超过%(limit)s人。") % {"count": facts.employees, "limit": value},
+            "employees",
+            _("资料中缺少“从业人员”。"),
+        )
+    if kind == "max_revenue":
+        revenue = None if facts.revenue_wan is None else facts.revenue_wan * 10000
+        return result(
+            None if revenue is None else revenue <= value,
+            _("营业收入%(revenue)s元，超过%(limit)s元。")
+            % {"revenue": f"{revenue:,.2f}" if revenue else "", "limit": f"{value:,.2f}"},
+            "revenue",
+            _("资料中缺少“营业收入”。"),
+        )
+    if kind == "min_rd_spend":
+        return result(
+            None if facts.rd_spend is None else facts.rd_spend >= value,
+            _("研发费用%(spend)s元，低于%(limit)s元。")
+            % {"spend": f"{facts.rd_spend:,.2f}" if facts.rd_spend is not None else "", "limit": f"{value:,.2f}"},
+            "rd_spend",
+            _("资料中缺少“上年度研发费用”。"),
+        )
+    if kind == "min_revenue_drop":
+        drop = None if facts.revenue_change is None else -facts.revenue_change / 100
+        return result(
+            None if drop is None else drop >= value,
+            _("营业收入同比变化%(change)s%%，未达到下降%(limit)s%%。")
+            % {"change": facts.revenue_change, "limit": (value * 100).normalize()},
+            "revenue_change",
+            _("资料中缺少“营业收入同比变化”。"),
+        )
+    if kind == "max_layoff_rate":
+        rate = None if facts.layoff_rate is None else facts.layoff_rate / 100
+        return result(
+            None if rate is None else rate <= value,
+            _("裁员率%(rate)s%%，高于%(limit)s%%。") % {"rate": facts.layoff_rate, "limit": (value * 100).normalize()},
+            "layoff_rate",
+            _("资料中缺少“裁员率”。"),
+        )
+    if kind == "min_insured_months":
+        return result(
+            None if facts.insured_months is None else facts.insured_months >= value,
+            _("连续参保%(months)s个月，不足%(limit)s个月。") % {"months": facts.insured_months, "limit": value},
+            "insured_months",
+            _("资料中缺少“连续参加失业保险月数”。"),
+        )
+    if kind == "not_dishonest":
+        return result(
+            None if facts.dishonest is None else not facts.dishonest,
+            _("贵单位列入严重违法失信名单。"),
+            "on_dishonesty_list",
+            _("登录后按企业资料判断是否列入严重违法失信名单。"),
+        )
+    if kind == "not_banned":
+        # A ban in force fails through _ban_checks for every measure of its district; here the rule is shown.
+        return Check(MET, label, "", quote)
+    return Check(TO_CONFIRM, label, condition.value, quote)
+
+
+def _industry_check(label: str, names: tuple[str, ...], quote: str, facts: Facts) -> Check:
+    listed = "、".join(names)
+    label = _("行业：%(names)s") % {"names": listed}
+    if not facts.industry:
+        return Check(UNKNOWN, label, _("资料中缺少“行业”。"), quote, "industry")
+    categories: set[str] = set()
+    exact = False
+    all_known = True
+    for name in names:
+        known = _sector_categories(name)
+        if known is None:
+            all_known = False
+            continue
+        categories |= known[0]
+        exact = exact or (known[1] and facts.industry in known[0])
+    if exact:
+        return Check(MET, label, "", quote)
+    if all_known and facts.industry not in categories:
+        return Check(
+            FAILED,
+            label,
+            _("贵单位所属行业（%(industry)s）不在本措施支持的行业之列。") % {"industry": facts.industry},
+            quote,
+        )
+    return Check(
+        UNKNOWN, label, _("请确认贵单位的主营业务属于：%(names)s。") % {"names": listed}, quote, "industry_confirm"
+    )
+
+
+def _park_check(label: str, parks: tuple[str, ...], quote: str, facts: Facts) -> Check:
+    listed = "、".join(parks)
+    label = _("位于：%(names)s") % {"names": listed}
+    if not facts.park:
+        return Check(UNKNOWN, label, _("资料中缺少“所在园区”。"), quote, "park")
+    park = facts.park
+    for name in parks:
+        zgc_wide = name.startswith("中关村") and any(w in name for w in ("示范区", "一区十六园", "自主创新"))
+        if name in park or park in name or (zgc_wide and park.startswith("中关村")):
+            return Check(MET, label, "", quote)
+    return Check(
+        UNKNOWN,
+        label,
+        _("请确认所在园区“%(park)s”是否属于：%(names)s。") % {"park": park, "names": listed},
+        quote,
+        "park",
+    )
