@@ -175,8 +175,11 @@ def match_measures(facts: Facts, measures: Iterable[Measure], on: datetime.date 
     on = on or timezone.localdate()
     matches = []
     for measure in measures:
-        checks = _beneficiary_checks(measure) + _ban_checks(facts, measure)
-        for condition in measure.conditions.all():
+        conditions = list(measure.conditions.all())
+        checks = (
+            _beneficiary_checks(measure) + _ban_checks(facts, measure) + _locality_checks(facts, measure, conditions)
+        )
+        for condition in conditions:
             checks.append(_check(condition, measure.document.district, facts))
         if any(c.outcome == FAILED for c in checks):
             group = NOT
@@ -204,6 +207,27 @@ def _beneficiary_checks(measure: Measure) -> list[Check]:
             _("支持对象"),
             _("本措施面向%(types)s，请确认贵单位属于此类主体。") % {"types": names},
             field="beneficiary",
+        )
+    ]
+
+
+_PLACE_KINDS = {"registered_in_district", "tax_in_district", "stats_in_district"}
+
+
+def _locality_checks(facts: Facts, measure: Measure, conditions: list[MeasureCondition]) -> list[Check]:
+    """A district's measure whose text names no place: met at home, to be asked about from elsewhere."""
+    district = measure.document.district
+    if district.level == District.Level.CITY or any(c.kind in _PLACE_KINDS for c in conditions):
+        return []
+    label = _("%(district)s的政策") % {"district": district.name}
+    if facts.registered_district_id == district.pk:
+        return [Check(MET, label, "")]
+    return [
+        Check(
+            UNKNOWN,
+            label,
+            _("原文未写明注册地要求；区级政策一般面向本区企业，区外企业请先向牵头部门确认。"),
+            field="registered_district",
         )
     ]
 

@@ -17,8 +17,8 @@ def register(page, code: str) -> None:
     page.get_by_label("联系人").fill("王经理")
     page.get_by_label("电子邮箱").fill("wang@mencheng.example.cn")
     page.get_by_label("手机").fill("13800138000")
-    page.get_by_label("密码", exact=True).fill("Mencheng-2026-safe")
-    page.get_by_label("确认密码").fill("Mencheng-2026-safe")
+    page.locator("#id_password1").fill("Mencheng-2026-safe")
+    page.locator("#id_password2").fill("Mencheng-2026-safe")
     page.get_by_role("button", name="注册").click()
 
 
@@ -35,17 +35,17 @@ def test_a_new_enterprise_registers_fills_its_profile_and_sees_its_matches(page,
     link = re.search(r"https?://[^/\s]+(/accounts/confirm/\S+)", mail.outbox[-1].body).group(1)
     page.goto(page.base_url + link)
     page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("电子邮箱").or_(page.get_by_label("用户名")).first.fill("wang@mencheng.example.cn")
-    page.get_by_label("密码").fill("Mencheng-2026-safe")
+    page.locator("#id_username").fill("wang@mencheng.example.cn")
+    page.locator("#id_password").fill("Mencheng-2026-safe")
     page.get_by_role("button", name="登录").click()
 
     page.goto(page.base_url + "/accounts/profile/edit/")
-    page.get_by_label("行业").select_option("软件和信息技术服务业")
-    page.get_by_label("从业人员（人）").fill("50")
-    page.get_by_label("营业收入（万元）").fill("800")
-    page.get_by_label("资产总额（万元）").fill("1000")
-    for label in ("注册地", "纳税地", "纳统地"):
-        page.get_by_label(label, exact=True).select_option(label="门头沟区")
+    page.locator("#id_industry").select_option("软件和信息技术服务业")
+    page.locator("#id_employees").fill("50")
+    page.locator("#id_revenue").fill("800")
+    page.locator("#id_total_assets").fill("1000")
+    for field in ("registered_district", "tax_district", "stats_district"):
+        page.locator(f"#id_{field}").select_option(label="门头沟区")
     page.get_by_role("button", name="保存").click()
     assert page.locator("#sme-size").inner_text().count("小型") >= 1
     screenshot("profile")
@@ -65,8 +65,8 @@ def test_a_second_enterprise_sees_only_its_own_profile_and_matches(page, live_se
     second = EnterpriseUserFactory(enterprise__name="北京乙公司")
     assert first.enterprise_id != second.enterprise_id
     page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("电子邮箱").or_(page.get_by_label("用户名")).first.fill(second.username)
-    page.get_by_label("密码").fill("correct-horse-battery")
+    page.locator("#id_username").fill(second.username)
+    page.locator("#id_password").fill("correct-horse-battery")
     page.get_by_role("button", name="登录").click()
     for path in ("/accounts/profile/", "/accounts/profile/history/", "/accounts/team/", "/matching/"):
         page.goto(page.base_url + path)

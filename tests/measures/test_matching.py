@@ -86,6 +86,7 @@ def test_it_applies_the_dongcheng_rd_limits_at_their_boundaries(mentougou_firm, 
     # 东城 8: 成立5年以内、从业人员100人以下、营业收入1000万元以下、研发费用20万元以上的中关村高新技术企业
     firm = mentougou_firm
     firm.park, firm.revenue, firm.rd_spend = "中关村东城园", Decimal("1000"), Decimal("200000")
+    firm.registered_district = district("dongcheng")
     firm.founded_on = datetime.date.today().replace(year=datetime.date.today().year - 4)
     firm.save()
     Certification.objects.create(enterprise=firm, kind="zgc_high_tech", certified_on=datetime.date(2023, 1, 1))
@@ -219,3 +220,11 @@ def test_matching_takes_the_same_number_of_queries_whatever_the_number_of_measur
     with django_assert_num_queries(len(before.captured_queries)):
         page = client.get(url)
     assert page.context["total"] == Measure.objects.count()
+
+
+def test_a_district_measure_naming_no_place_is_to_be_asked_about_from_another_district(mentougou_firm):
+    # 东城 3号 35 (社会保险费延长征收期) states no place of registration.
+    assert match(mentougou_firm, "dongcheng-2020-3", "35").group == MIGHT
+    mentougou_firm.registered_district = district("dongcheng")
+    result = match(mentougou_firm, "dongcheng-2020-3", "35")
+    assert result.group == QUALIFIES and "东城区的政策" in [c.label for c in result.met]
