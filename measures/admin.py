@@ -1,7 +1,15 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import BeneficiaryType, District, Measure, MeasureCondition, PolicyDataLoad, PolicyDocument
+from .models import (
+    BeneficiaryType,
+    District,
+    Measure,
+    MeasureCondition,
+    PolicyDataLoad,
+    PolicyDocument,
+)
 
 
 @admin.register(District)
@@ -53,8 +61,22 @@ class MeasureConditionInline(admin.TabularInline):
     extra = 0
 
 
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose the fields
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from . import rules
+
+        kinds = [("", "—")] + [(name, f"{kind.label}（{name}）") for name, kind in rules.KINDS.items()]
+        self.fields["rule_kind"].widget = forms.Select(choices=kinds)
+
+
 @admin.register(Measure)
 class MeasureAdmin(admin.ModelAdmin):
+    form = MeasureForm
     list_display = ["__str__", "document", "monetary", "rule_kind", "window_closes"]
     list_filter = ["document__district", "monetary", "rule_kind", "beneficiary_types", "sampling"]
     search_fields = ["title", "text", "clause", "document__number", "document__title", "lead_departments__name"]

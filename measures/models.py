@@ -240,6 +240,17 @@ class Measure(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("measures:measure", args=[self.pk])
 
+    def clean(self) -> None:
+        from . import rules
+
+        if not self.rule_kind:
+            return
+        if self.rule_kind not in rules.KINDS:
+            raise ValidationError({"rule_kind": _("未知的计算规则类型。")})
+        problems = rules.validate_params(self.rule_kind, self.rule_params)
+        if problems:
+            raise ValidationError({"rule_params": problems})
+
     @property
     def citation(self) -> str:
         """Return the document number (or title) and clause this measure comes from."""

@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from .rules import KINDS, validate_params
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DISTRICTS_FILE = BASE_DIR / "measures" / "data" / "districts.yaml"
 DOCUMENTS_DIR = BASE_DIR / "measures" / "data" / "documents"
@@ -42,59 +44,10 @@ BENEFICIARY_TYPES = {
     "school",
     "other",
 }
-RULE_KINDS: dict[str, set[str]] = {
-    "percent_of_base": {
-        "base",
-        "rate",
-        "rate_min",
-        "rate_max",
-        "cap_per_item",
-        "cap_per_entity",
-        "cap_per_entity_year",
-        "cap_per_project",
-    },
-    "interest_subsidy": {
-        "rate",
-        "of_benchmark",
-        "cap_per_product_year",
-        "cap_per_entity",
-        "cap_per_entity_year",
-        "cap_per_item",
-        "loan_max_amount",
-        "loan_max_term_months",
-        "issued_from",
-        "issued_to",
-    },
-    "per_head_tiers": {"tiers", "special", "cap_per_entity"},
-    "per_head_flat": {"amount", "amount_min", "unit", "max_years", "cap_per_entity", "max_days"},
-    "contribution_by_headcount_change": {"months", "rates", "cap_per_person"},
-    "formula_refund": {"months", "factors"},
-    "fixed_by_level": {"levels", "no_repeat", "top_up"},
-    "spending_tiers": {"bands"},
-    "rent_months_waived": {"months", "rate", "office_rate"},
-    "area_rate_days": {"rate_per_sqm_day", "area_cap_sqm", "years"},
-    "growth_award": {"amount", "growth_threshold", "consecutive_years", "repeat_amount"},
-    "discretionary_ceiling": {"ceiling", "per"},
-    "matching_ratio": {"ratio", "of", "cap"},
-    "fixed_amount": {"amount", "per"},
-    "fee_waiver": {"fee", "rate", "months"},
-    "other": {"description"},
-}
-MONEY_PARAMS = {
-    "cap_per_item",
-    "cap_per_entity",
-    "cap_per_entity_year",
-    "cap_per_project",
-    "cap_per_product_year",
-    "loan_max_amount",
-    "amount",
-    "amount_min",
-    "cap_per_person",
-    "ceiling",
-    "cap",
-    "repeat_amount",
-}
-RATE_PARAMS = {"rate", "rate_min", "rate_max", "ratio", "office_rate", "growth_threshold", "rate_per_sqm_day"}
+# The rule kinds and their parameters are defined once, in measures.rules, for this validator and the admin alike.
+RULE_KINDS: dict[str, set[str]] = {name: set(kind.params) for name, kind in KINDS.items()}
+MONEY_PARAMS = {name for kind in KINDS.values() for name, spec in kind.params.items() if spec.type == "money"}
+RATE_PARAMS = {name for kind in KINDS.values() for name, spec in kind.params.items() if spec.type in ("rate", "ratio")}
 ELIGIBILITY_KEYS = {
     "registered_in_district",
     "tax_in_district",
@@ -478,60 +431,8 @@ def _check_rule(where: str, rule: Any, checker: _Checker) -> dict[str, Any] | No
     if not isinstance(params, dict):
         checker.fail(where, "rule.params must be a mapping")
         return None
-    checker.unknown_keys(f"{where} rule.params", params, RULE_KINDS[kind])
-    for name in MONEY_PARAMS | RATE_PARAMS:
-        if name in params and not (name == "rate" and kind == "fee_waiver" and params[name] is None):
-            checker.decimal(f"{where} rule.params", params[name], name)
-    for name in ("rate", "rate_min", "rate_max", "office_rate"):
-        value = params.get(name)
-        if isinstance(value, str):
-            try:
-                if Decimal(value) > 1:
-                    checker.fail(f"{where} rule.params", f'{name} {value!r} is above 1 (write 30% as "0.30")')
-            except InvalidOperation:
-                pass
-    if "rate_min" in params and "rate_max" in params:
-        low, high = (checker.decimal(where, params[n], n) for n in ("rate_min", "rate_max"))
-        if low is not None and high is not None and low > high:
-            checker.fail(f"{where} rule.params", "rate_min is above rate_max")
-    if kind == "per_head_tiers":
-        tiers = params.get("tiers")
-        if not isinstance(tiers, list) or not tiers:
-            checker.fail(f"{where} rule.params", "tiers must be a non-empty list")
-        else:
-            previous = -1
-            for tier in tiers:
-                if not isinstance(tier, dict) or not isinstance(tier.get("min_count"), int):
-                    checker.fail(f"{where} rule.params", f"tier {tier!r} needs an integer min_count and an amount")
-                    continue
-                checker.decimal(f"{where} rule.params", tier.get("amount"), "tier amount")
-                if tier["min_count"] <= previous:
-                    checker.fail(f"{where} rule.params", "tiers must be in ascending order of min_count")
-                previous = tier["min_count"]
-    if kind == "spending_tiers":
-        bands = params.get("bands")
-        if not isinstance(bands, list) or not bands:
-            checker.fail(f"{where} rule.params", "bands must be a non-empty list")
-        else:
-            previous = None
-            for band in bands:
-                if not isinstance(band, dict) or "min" not in band:
-                    checker.fail(f"{where} rule.params", f"band {band!r} needs a min")
-                    continue
-                low = checker.decimal(f"{where} rule.params", band["min"], "band min")
-                if low is not None and previous is not None and low < previous:
-                    checker.fail(f"{where} rule.params", "bands must be in ascending order of min")
-                previous = low
-    if kind == "fixed_by_level":
-        levels = params.get("levels")
-        if not isinstance(levels, list) or not levels:
-            checker.fail(f"{where} rule.params", "levels must be a non-empty list")
-        else:
-            for level in levels:
-                if not isinstance(level, dict) or not level.get("level") or not level.get("label"):
-                    checker.fail(f"{where} rule.params", f"level {level!r} needs level, label and amount")
-                    continue
-                checker.decimal(f"{where} rule.params", level.get("amount"), "level amount")
+    for problem in validate_params(kind, params):
+        checker.fail(f"{where} rule.params", problem)
     return {"kind": kind, "params": params, "quote": checker.text(where, rule.get("quote"), "rule.quote")}
 
 

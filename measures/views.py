@@ -5,6 +5,8 @@ from django_filters.views import FilterView
 
 from contacts.models import ContactPerson
 
+from . import rules
+from .estimation import estimate_form_class, estimate_measure, has_rule, raw_from_form
 from .filters import MeasureFilter
 from .models import District, Measure, PolicyDocument, normalize_number
 from .policydata import SOURCES_DIR
@@ -80,7 +82,28 @@ def measure_detail(request, pk: int):
         ),
         pk=pk,
     )
-    return render(request, "measures/measure_detail.html", {"measure": measure})
+    context = {"measure": measure, "conditions": measure.conditions.all()}
+    if has_rule(measure):
+        context.update(_estimator(request, measure))
+    return render(request, "measures/measure_detail.html", context)
+
+
+def _estimator(request, measure: Measure) -> dict:
+    """Return the estimate form for the measure's rule and, when it was submitted, the estimate or the errors."""
+    form_class = estimate_form_class(measure)
+    submitted = request.GET.get("estimate") == "1"
+    form = form_class(request.GET if submitted else None)
+    context = {"estimate_form": form, "estimate": None}
+    user = request.user
+    enterprise = user.enterprise if user.is_authenticated and user.is_enterprise_user else None
+    context["estimate_enterprise"] = enterprise
+    if submitted and form.is_valid():
+        try:
+            context["estimate"] = estimate_measure(measure, raw_from_form(form), enterprise=enterprise)
+        except rules.RuleInputError as error:
+            for name, message in error.errors.items():
+                form.add_error(name if name in form.fields else None, message)
+    return context
 
 
 def source_text(request, name: str):

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
+    "ninja",
     "accounts",
     "measures",
     "contacts",
