@@ -9,13 +9,14 @@ from .models import Certification, Enterprise, ProfileVersion, User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "first_name", "email", "enterprise", "is_staff", "is_active", "email_confirmed"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "email_confirmed", "groups"]
+    list_display = ["username", "first_name", "email", "enterprise", "role", "staff_district", "is_staff", "is_active"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "email_confirmed", "role", "staff_district", "groups"]
     search_fields = ["username", "first_name", "last_name", "email", "enterprise__name", "enterprise__credit_code"]
-    autocomplete_fields = ["enterprise"]
+    autocomplete_fields = ["enterprise", "department"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
         (_("企业"), {"fields": ["enterprise", "mobile", "email_confirmed"]}),
+        (_("工作人员角色"), {"fields": ["role", "staff_district", "department"]}),
     ]
 
 

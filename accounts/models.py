@@ -2,6 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -26,6 +27,13 @@ def optional_amount(verbose_name, *, max_digits: int = 16, **kwargs) -> models.D
     )
 
 
+class StaffRole(models.TextChoices):
+    REVIEWER = "reviewer", _("主管部门审核人")
+    FINANCE = "finance", _("区财政局经办人")
+    DISTRICT_ADMIN = "district_admin", _("区级管理员")
+    AUDITOR = "auditor", _("审计人员（只读）")
+
+
 class User(AbstractUser):
     """A person who signs in: an enterprise's user, or staff (reviewer, finance, administrator), never both."""
 
@@ -41,6 +49,27 @@ class User(AbstractUser):
     )
     email_confirmed = models.BooleanField(_("邮箱已确认"), default=False)
 
+    # Staff only: what the person does in the workflow, and where.
+    role = models.CharField(_("工作人员角色"), max_length=20, choices=StaffRole.choices, blank=True)
+    staff_district = models.ForeignKey(
+        "measures.District",
+        verbose_name=_("所属行政区"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("财政、区级管理员必填；审计人员不填则可查看全市。"),
+    )
+    department = models.ForeignKey(
+        "contacts.Department",
+        verbose_name=_("所属部门"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff_users",
+        help_text=_("审核人必填：审核本部门牵头的政策措施的申请。"),
+    )
+
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
@@ -48,12 +77,45 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=models.Q(enterprise__isnull=True) | models.Q(is_staff=False),
                 name="enterprise_users_are_not_staff",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role="") | models.Q(is_staff=True, enterprise__isnull=True),
+                name="staff_roles_belong_to_staff",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role=StaffRole.REVIEWER) | models.Q(department__isnull=False),
+                name="reviewers_have_a_department",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role__in=[StaffRole.FINANCE, StaffRole.DISTRICT_ADMIN])
+                | models.Q(staff_district__isnull=False),
+                name="finance_and_district_admins_have_a_district",
+            ),
         ]
+
+    def clean(self):
+        super().clean()
+        if self.role == StaffRole.REVIEWER and self.department_id and not self.staff_district_id:
+            self.staff_district_id = self.department.district_id
+        if self.role and not self.is_staff:
+            raise ValidationError({"role": _("只有工作人员账号可以设置角色。")})
+        if self.role == StaffRole.REVIEWER and not self.department_id:
+            raise ValidationError({"department": _("审核人须指定所属部门。")})
+        if self.role in (StaffRole.FINANCE, StaffRole.DISTRICT_ADMIN) and not self.staff_district_id:
+            raise ValidationError({"staff_district": _("请指定所属行政区。")})
+        if self.department_id and self.staff_district_id and self.department.district_id != self.staff_district_id:
+            raise ValidationError({"department": _("所属部门不在所属行政区内。")})
 
     @property
     def is_enterprise_user(self) -> bool:
         return self.enterprise_id is not None
+
+    @property
+    def work_district_id(self) -> int | None:
+        """Return the district a staff member works for: their own, or their department's."""
+        if self.staff_district_id:
+            return self.staff_district_id
+        return self.department.district_id if self.department_id else None
 
 
 class Ownership(models.TextChoices):

@@ -4,11 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import (
     BeneficiaryType,
+    CalendarWarning,
     District,
     Measure,
     MeasureCondition,
     PolicyDataLoad,
     PolicyDocument,
+    WorkingDayOverride,
 )
 
 
@@ -135,3 +137,17 @@ class PolicyDataLoadAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(WorkingDayOverride)
+class WorkingDayOverrideAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_working_day", "name", "note", "created_at"]
+    list_filter = ["is_working_day"]
+    search_fields = ["name", "note"]
+    date_hierarchy = "date"
+
+
+@admin.register(CalendarWarning)
+class CalendarWarningAdmin(admin.ModelAdmin):
+    list_display = ["year", "created_at", "sent_at"]
+    search_fields = ["year"]

@@ -38,6 +38,9 @@ def award_context(enterprise, measure: Measure, on: datetime.date | None = None,
     amount = Coalesce("approved_amount", "proposed_amount")
     this_year = awards.filter(submitted_at__year=on.year)
     earlier_this_year = this_year.filter(measure=measure).aggregate(total=Sum(amount))["total"] or Decimal("0")
+    # 晋级补差: the level of an earlier award under the same measure (fixed_by_level rules ask for "level").
+    held = awards.filter(measure=measure, inputs__has_key="level").annotate(value=amount).order_by("-value").first()
+    held_level = held.inputs.get("level", "") if held is not None else ""
     group_award, group_measure = Decimal("0"), ""
     if measure.stacking_group:
         best = (
@@ -59,6 +62,7 @@ def award_context(enterprise, measure: Measure, on: datetime.date | None = None,
         )["total"] or Decimal("0")
     return rules.Context(
         earlier_this_year=earlier_this_year,
+        held_level=held_level,
         group_award=group_award,
         group_measure=group_measure,
         annual_ceiling=annual_ceiling,

@@ -227,7 +227,7 @@ def _locality_checks(facts: Facts, measure: Measure, conditions: list[MeasureCon
             UNKNOWN,
             label,
             _("原文未写明注册地要求；区级政策一般面向本区企业，区外企业请先向牵头部门确认。"),
-            field="registered_district",
+            field="" if facts.registered_district_id else "registered_district",
         )
     ]
 
@@ -341,7 +341,7 @@ def _check(condition: MeasureCondition, district: District, facts: Facts) -> Che
         return result(
             None if drop is None else drop >= value,
             _("营业收入同比变化%(change)s%%，未达到下降%(limit)s%%。")
-            % {"change": facts.revenue_change, "limit": (value * 100).normalize()},
+            % {"change": facts.revenue_change, "limit": format((value * 100).normalize(), "f")},
             "revenue_change",
             _("资料中缺少“营业收入同比变化”。"),
         )
@@ -349,7 +349,7 @@ def _check(condition: MeasureCondition, district: District, facts: Facts) -> Che
         rate = None if facts.layoff_rate is None else facts.layoff_rate / 100
         return result(
             None if rate is None else rate <= value,
-            _("裁员率%(rate)s%%，高于%(limit)s%%。") % {"rate": facts.layoff_rate, "limit": (value * 100).normalize()},
+            _("裁员率%(rate)s%%，高于%(limit)s%%。") % {"rate": facts.layoff_rate, "limit": format((value * 100).normalize(), "f")},
             "layoff_rate",
             _("资料中缺少“裁员率”。"),
         )

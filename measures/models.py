@@ -340,3 +340,40 @@ class PolicyDataLoad(models.Model):
 
     def __str__(self) -> str:
         return f"{self.loaded_at:%Y-%m-%d %H:%M} {self.fingerprint[:12]}"
+
+
+class WorkingDayOverride(models.Model):
+    """A day whose status the administrators set, ahead of the official calendar (measures.workdays)."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_working_day = models.BooleanField(
+        _("是工作日"), help_text=_("勾选：该日上班（如调休上班的周末）；不勾选：该日放假（如法定节假日）。")
+    )
+    name = models.CharField(_("名称"), max_length=100, blank=True, help_text=_("如：春节、国庆节调休上班。"))
+    note = models.TextField(_("依据"), blank=True, help_text=_("如国务院办公厅放假安排通知的文号和日期。"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("工作日调整")
+        verbose_name_plural = _("工作日调整")
+
+    def __str__(self) -> str:
+        status = _("上班") if self.is_working_day else _("放假")
+        return f"{self.date:%Y-%m-%d} {status} {self.name}".strip()
+
+
+class CalendarWarning(models.Model):
+    """A year whose holiday calendar was missing, recorded so the administrators are told once."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    created_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("通知时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("节假日日历缺失提醒")
+        verbose_name_plural = _("节假日日历缺失提醒")
+
+    def __str__(self) -> str:
+        return str(self.year)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("directory/", include("contacts.urls")),
+    path("", include("applications.urls")),
     path("", include("measures.sme_urls")),
     path("api/", api.urls),
     path("", include("measures.urls")),

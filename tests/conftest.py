@@ -44,3 +44,49 @@ def data_copy(tmp_path):
     shutil.copytree(settings.BASE_DIR / "measures" / "data", root / "measures")
     shutil.copytree(settings.BASE_DIR / "contacts" / "data", root / "contacts")
     return root
+
+
+@pytest.fixture
+def celery_worker_options():
+    """Options for `celery_worker_process` (tests.celery_harness.CeleryWorker: now, env, visibility_timeout).
+
+    Override this fixture in a test module, or parametrize it, e.g.
+    `@pytest.mark.parametrize("celery_worker_options", [{"now": datetime(2026, 12, 1, 9, tzinfo=...)}])`.
+    """
+    return {}
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path, celery_worker_options):
+    """A real Celery worker (a subprocess, solo pool) on Redis and the test database, started and ready.
+
+    The tasks this test sends go to the worker's own queue; `wait_until_idle()` waits for them all, `sent_mail()`
+    returns what the worker mailed (file backend), `kill()`/`restart()` simulate a crash. Needs PostgreSQL (the
+    worker reads committed rows: the test runs in transactional_db) and Redis (REDIS_URL; database 15 is used).
+    """
+    from django.db import connection
+    from django.test import override_settings
+
+    from tests.celery_harness import CeleryWorker, database_url, harness_redis_url, redis_problem, routed_to
+
+    require_service(
+        "PostgreSQL", connection.vendor == "postgresql", "a worker process needs a shared database (DATABASE_URL)"
+    )
+    redis_url = harness_redis_url()
+    problem = redis_problem(redis_url)
+    require_service("Redis", problem is None, str(problem))
+    worker = CeleryWorker(
+        database_url=database_url(connection.settings_dict),
+        redis_url=redis_url,
+        directory=tmp_path / "celery-worker",
+        **celery_worker_options,
+    )
+    # This process shares the worker's cache, so a lock or counter taken on one side is seen on the other.
+    cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url, "KEY_PREFIX": worker.queue}
+    with routed_to(worker), override_settings(CACHES={"default": cache}):
+        try:
+            worker.start()
+            yield worker
+        finally:
+            worker.stop()
+            worker.purge()

@@ -41,3 +41,36 @@ class EnterpriseUserFactory(DjangoModelFactory):
             if obj.enterprise.owner_id is None:
                 obj.enterprise.owner = obj
                 obj.enterprise.save(update_fields=["owner"])
+
+
+class StaffUserFactory(DjangoModelFactory):
+    """A member of staff; give role plus staff_district, and department for a reviewer."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    email = factory.Sequence(lambda n: f"staff{n}@example.gov.cn")
+    first_name = "张工作"
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            if obj.department_id and not obj.staff_district_id:
+                obj.staff_district_id = obj.department.district_id
+            obj.save()
+
+
+class ApplicationFactory(DjangoModelFactory):
+    """An application by an enterprise (with its owner as creator) for the measure given."""
+
+    class Meta:
+        model = "applications.Application"
+
+    enterprise = factory.LazyAttribute(lambda o: o.created_by.enterprise)
+    created_by = factory.SubFactory(EnterpriseUserFactory)
+    inputs = factory.Dict({})
+    declarations = factory.Dict({"truthful": True})

@@ -1,8 +1,11 @@
 """Settings shared by every environment. Everything that differs between machines comes from the environment."""
 
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -26,6 +29,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "ninja",
+    "django_celery_beat",
     "accounts",
     "measures",
     "contacts",
@@ -96,6 +100,12 @@ STORAGES = {
 }
 # Uploaded attachments never live under the web root: they are served by a view that checks permissions.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Applications' attachments: outside the web root, served only by a view that checks who may see the case.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ATTACHMENTS_PER_APPLICATION = 20
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -103,10 +113,14 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Redis feeds the Celery broker and the cache. Without it (make run), Celery uses a broker on the file system,
 # which needs no server, and the cache is per process.
 REDIS_URL = env("REDIS_URL", default="")
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # With late acknowledgement, Redis hands a message that is not acknowledged within the visibility timeout to
+    # another worker. It must therefore exceed the hard time limit and every countdown/ETA (CELERY_MAX_COUNTDOWN),
+    # or a task runs twice; it is also how long the task of a killed worker (SIGKILL) waits to be redelivered.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_DIR = VAR_DIR / "celery-broker"
@@ -124,7 +138,29 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# A task that overruns is interrupted (SoftTimeLimitExceeded, then killed); sweeps work in chunks well below this.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+# The longest countdown a task may be given; anything further ahead is beat's job.
+CELERY_MAX_COUNTDOWN = CELERY_VISIBILITY_TIMEOUT // 2
+if not CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "Celery needs CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT, "
+        "or a task that runs long is delivered twice."
+    )
+# Beat reads its schedule from the database (django-celery-beat): the entries below are written there when beat
+# starts and can then be seen, changed, paused or run from the admin (周期任务). Times are Beijing time.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "sweep-deadlines": {"task": "applications.tasks.sweep_deadlines", "schedule": crontab(minute="*/15")},
+    "close-due-publicity": {"task": "applications.tasks.close_due_publicity", "schedule": crontab(minute=5)},
+    "end-expired-bans": {"task": "applications.tasks.end_expired_bans", "schedule": crontab(hour=0, minute=10)},
+    "send-daily-digests": {"task": "applications.tasks.send_daily_digests", "schedule": crontab(hour=8, minute=0)},
+    "check-working-day-calendar": {
+        "task": "measures.tasks.check_working_day_calendar",
+        "schedule": crontab(hour=9, minute=30),
+    },
+}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
@@ -136,6 +172,9 @@ EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="北京市中小企业政策服务平台 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Operators told about problems (a year missing from the holiday calendar, and Django's server errors):
+# comma separated, e.g. "运维 <ops@example.gov.cn>,it@example.gov.cn".
+ADMINS = getaddresses(env.list("ADMINS", default=[]))
 
 PORTAL_NAME = _("北京中小企业惠企政策服务平台")
 

@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .calendar import add_working_days
+from .declarations import required_declarations
+from .estimates import parse_inputs, rule_inputs
+from .models import Application
+from .workflow import CORRECTION_WORKING_DAYS, Transition
+
+INPUT_PREFIX = "input_"
+DECLARATION_PREFIX = "declare_"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files at once; each is checked by services.attachment_add, which says why one is refused."""
+
+    def clean(self, data, initial=None):
+        return [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+
+
+def _input_field(spec) -> forms.Field:
+    label = f"{spec.label}（{spec.unit}）" if spec.unit else spec.label
+    common = {"label": label, "required": False, "help_text": spec.help or ""}
+    if spec.type == "boolean":
+        return forms.BooleanField(**common)
+    if spec.type == "choice":
+        choices = [(c[0], c[1]) if isinstance(c, list | tuple) else (c, c) for c in spec.choices]
+        return forms.ChoiceField(choices=[("", "---------"), *choices], **common)
+    widgets = {
+        "money": forms.TextInput(attrs={"inputmode": "decimal"}),
+        "decimal": forms.TextInput(attrs={"inputmode": "decimal"}),
+        "integer": forms.TextInput(attrs={"inputmode": "numeric"}),
+        "date": forms.DateInput(attrs={"type": "date"}),
+    }
+    return forms.CharField(widget=widgets.get(spec.type, forms.TextInput()), max_length=100, **common)
+
+
+class ApplicationForm(forms.Form):
+    """The rule inputs and declarations of one application. Values stay as typed; the engine validates them.
+
+    With `strict` (the applicant wants to submit) every required input and declaration must be filled.
+    """
+
+    def __init__(self, *args, application: Application, strict: bool = False, **kwargs):
+        self.application, self.strict = application, strict
+        measure = application.measure
+        initial = {f"{INPUT_PREFIX}{k}": v for k, v in application.inputs.items()}
+        initial |= {f"{DECLARATION_PREFIX}{k}": v for k, v in application.declarations.items()}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.specs = rule_inputs(measure)
+        for spec in self.specs:
+            self.fields[f"{INPUT_PREFIX}{spec.name}"] = _input_field(spec)
+        self.declarations = required_declarations(measure)
+        for declaration in self.declarations:
+            self.fields[f"{DECLARATION_PREFIX}{declaration.key}"] = forms.BooleanField(
+                label=declaration.label, required=False
+            )
+        self.fields["attachments"] = MultipleFileField(
+            label=_("上传附件"),
+            required=False,
+            widget=MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx,.ppt,.pptx"}),
+            help_text=_("可一次选择多个文件。支持 PDF、图片和 Office 文档，单个文件不超过 10 MB。"),
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(_("申报数据"), *(f"{INPUT_PREFIX}{s.name}" for s in self.specs)),
+            Fieldset(_("承诺事项"), *(f"{DECLARATION_PREFIX}{d.key}" for d in self.declarations)),
+            Fieldset(_("附件"), "attachments"),
+        )
+
+    def raw_inputs(self) -> dict[str, str]:
+        """Return the inputs as typed (also when the form is invalid), for keeping the draft."""
+        values = {}
+        for spec in self.specs:
+            name = f"{INPUT_PREFIX}{spec.name}"
+            if spec.type == "boolean":
+                values[spec.name] = "true" if self.data.get(name) in ("on", "true", "1") else ""
+            else:
+                values[spec.name] = (self.data.get(name) or "").strip()
+        return values
+
+    def raw_declarations(self) -> dict[str, bool]:
+        return {d.key: self.data.get(f"{DECLARATION_PREFIX}{d.key}") in ("on", "true", "1") for d in self.declarations}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.strict:
+            return cleaned
+        _values, errors = parse_inputs(self.application.measure, self.raw_inputs())
+        for name, message in errors.items():
+            field = f"{INPUT_PREFIX}{name}"
+            self.add_error(field if field in self.fields else None, message)
+        for key, confirmed in self.raw_declarations().items():
+            if not confirmed:
+                self.add_error(f"{DECLARATION_PREFIX}{key}", _("提交前请确认此项承诺。"))
+        return cleaned
+
+
+COMMENT_LABELS = {
+    "return_for_correction": gettext_lazy("补正要求（企业可见）"),
+    "reject": gettext_lazy("不予支持的理由（企业可见）"),
+    "finance_send_back": gettext_lazy("退回理由"),
+}
+AMOUNT_LABELS = {
+    "final_review_pass": gettext_lazy("拟支持金额（元）"),
+    "finance_approve": gettext_lazy("批准金额（元）"),
+    "record_payment": gettext_lazy("本次拨付金额（元）"),
+}
+
+
+class TransitionForm(forms.Form):
+    """The comment, amount and dates a staff action needs, as the transition table says."""
+
+    comment = forms.CharField(label=gettext_lazy("意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    amount = forms.DecimalField(label=gettext_lazy("金额（元）"), max_digits=14, decimal_places=2, required=False)
+    due_on = forms.DateField(
+        label=gettext_lazy("补正截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    paid_on = forms.DateField(
+        label=gettext_lazy("拨付日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    bank_reference = forms.CharField(label=gettext_lazy("银行流水号"), max_length=64, required=False)
+
+    def __init__(self, *args, transition: Transition, application: Application | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        action = transition.action
+        self.fields["comment"].required = transition.needs_comment
+        self.fields["comment"].label = COMMENT_LABELS.get(action, self.fields["comment"].label)
+        if transition.amount:
+            self.fields["amount"].required = transition.amount == "required"
+            self.fields["amount"].label = AMOUNT_LABELS.get(action, self.fields["amount"].label)
+            self.fields["amount"].min_value = 0
+            if application is not None:
+                self._amount_hint(application)
+        else:
+            del self.fields["amount"]
+        if action == "return_for_correction":
+            self.fields["due_on"].initial = add_working_days(timezone.localdate(), CORRECTION_WORKING_DAYS)
+        else:
+            del self.fields["due_on"]
+        if action == "record_payment":
+            self.fields["paid_on"].required = self.fields["bank_reference"].required = True
+            self.fields["paid_on"].initial = timezone.localdate()
+        else:
+            del self.fields["paid_on"], self.fields["bank_reference"]
+
+    def _amount_hint(self, application: Application) -> None:
+        field, action = self.fields["amount"], self.transition.action
+        hints = []
+        if action == "final_review_pass":
+            field.initial = application.estimate_amount
+            if application.estimate_amount is not None:
+                hints.append(_("系统测算金额 %(amount)s 元。") % {"amount": application.estimate_amount})
+            if application.amount_ceiling is not None:
+                field.max_value = application.amount_ceiling
+                hints.append(_("条款规定上限 %(amount)s 元。") % {"amount": application.amount_ceiling})
+            if application.discretionary:
+                hints.append(_("本措施为酌定金额，请在上限内确定。"))
+        elif action == "finance_approve":
+            field.initial = application.proposed_amount
+            field.max_value = application.proposed_amount
+            hints.append(
+                _("主管部门拟支持金额 %(amount)s 元；留空即按此金额批准。") % {"amount": application.proposed_amount}
+            )
+        elif action == "record_payment":
+            field.initial = application.outstanding()
+            hints.append(
+                _("批准金额 %(approved)s 元，已拨付 %(paid)s 元。")
+                % {"approved": application.approved_amount, "paid": application.paid_total()}
+            )
+        field.help_text = " ".join(hints)
+        field.widget.attrs.update({k: v for k, v in (("max", field.max_value),) if v is not None})
+
+
+class ObjectionForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("姓名或单位"), max_length=50)
+    contact = forms.CharField(
+        label=gettext_lazy("联系方式"), max_length=100, help_text=gettext_lazy("电话或电子邮箱，便于核实。")
+    )
+    text = forms.CharField(label=gettext_lazy("异议内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

@@ -1,0 +1,190 @@
+"""Writes concerning applications: drafts, attachments, submission, objections and the scheduled closings.
+
+Every change of a case's state goes through workflow.apply_transition; these services prepare or wrap it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+import os
+import re
+from typing import Any
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Enterprise, User
+from measures.models import Measure
+
+from .models import Application, Attachment, Objection, Status
+from .workflow import TransitionError, apply_transition
+
+logger = logging.getLogger(__name__)
+
+# Types accepted as attachments, recognised by their content (magic numbers), never by their names.
+ALLOWED_CONTENT_TYPES = {
+    "application/pdf",
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/webp",
+    "image/tiff",
+    "image/bmp",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.ms-powerpoint",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.presentation",
+}
+SNIFF_BYTES = 8192
+
+
+def application_start(*, enterprise: Enterprise, measure: Measure, user: User) -> tuple[Application, bool]:
+    """Return the enterprise's open case for the measure, or a new draft; and whether it was created."""
+    with transaction.atomic():
+        Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        existing = Application.objects.open().filter(enterprise=enterprise, measure=measure).first()
+        if existing:
+            return existing, False
+        application = Application.objects.create(enterprise=enterprise, measure=measure, created_by=user)
+    return application, True
+
+
+def _editable(application: Application) -> None:
+    if not application.is_editable:
+        raise ValidationError(
+            _("该申请当前状态为“%(status)s”，不能修改。") % {"status": application.get_status_display()}
+        )
+
+
+def application_save_draft(
+    *, application: Application, user: User, inputs: dict[str, str], declarations: dict[str, bool]
+) -> Application:
+    """Keep what the applicant typed, valid or not, so that nothing is lost between visits."""
+    _editable(application)
+    application.inputs = {name: str(value) for name, value in inputs.items()}
+    application.declarations = {key: bool(value) for key, value in declarations.items()}
+    application.save(update_fields=["inputs", "declarations", "updated_at"])
+    return application
+
+
+def application_submit(*, application_id: int, user: User) -> Application:
+    """Submit a draft, or resubmit a case returned for correction; the checks run again under the lock."""
+    application = Application.objects.get(pk=application_id)
+    action = "resubmit" if application.status == Status.RETURNED else "submit"
+    return apply_transition(application_id=application_id, action=action, actor=user)
+
+
+def _human_size(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(size // 1024, 1)} KB"
+
+
+def _clean_name(name: str) -> str:
+    name = os.path.basename((name or "").replace("\\", "/"))
+    return re.sub(r"[\x00-\x1f\x7f]", "", name)[:255] or "attachment"
+
+
+def attachment_add(*, application: Application, user: User, upload: UploadedFile) -> Attachment:
+    """Store one uploaded file outside the web root, or refuse it with a Chinese message (ValidationError)."""
+    _editable(application)
+    name = _clean_name(upload.name)
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("文件“%(name)s”大小为 %(size)s，超过 %(limit)s 的上限，未上传。")
+            % {"name": name, "size": _human_size(upload.size), "limit": _human_size(limit)}
+        )
+    if upload.size == 0:
+        raise ValidationError(_("文件“%(name)s”是空文件，未上传。") % {"name": name})
+    upload.seek(0)
+    kind = filetype.guess(upload.read(SNIFF_BYTES))
+    upload.seek(0)
+    if kind is None or kind.mime not in ALLOWED_CONTENT_TYPES:
+        raise ValidationError(
+            _("文件“%(name)s”的内容不是 PDF、图片或 Office 文档（系统按文件内容而非扩展名识别），未上传。")
+            % {"name": name}
+        )
+    if application.attachments.filter(removed_at__isnull=True).count() >= settings.ATTACHMENTS_PER_APPLICATION:
+        raise ValidationError(
+            _("每件申请最多上传 %(n)s 个附件，文件“%(name)s”未上传。")
+            % {"n": settings.ATTACHMENTS_PER_APPLICATION, "name": name}
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = Attachment(
+        application=application,
+        original_name=name,
+        size=upload.size,
+        content_type=kind.mime,
+        extension=kind.extension,
+        sha256=digest.hexdigest(),
+        uploaded_by=user,
+    )
+    attachment.file.save(name, upload, save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+def attachment_remove(*, attachment: Attachment, user: User) -> None:
+    """Take a file off a draft; the file itself is kept, as everything handed in is."""
+    _editable(attachment.application)
+    attachment.removed_at = timezone.now()
+    attachment.save(update_fields=["removed_at"])
+
+
+@transaction.atomic
+def objection_lodge(*, application_id: int, name: str, contact: str, text: str) -> Objection:
+    """Record a public objection and send the case back to its reviewers."""
+    objection = Objection.objects.create(application_id=application_id, name=name, contact=contact, text=text)
+    comment = _("异议人：%(name)s（%(contact)s）。%(text)s") % {"name": name, "contact": contact, "text": text}
+    apply_transition(application_id=application_id, action="object", actor=None, comment=comment)
+    return objection
+
+
+def _apply_to_due(ids: list[int], action: str, today: datetime.date) -> list[Application]:
+    moved = []
+    for application_id in ids:
+        try:
+            moved.append(apply_transition(application_id=application_id, action=action, actor=None, on=today))
+        except TransitionError as error:  # e.g. an objection arrived meanwhile
+            logger.info("%s skipped for application %s: %s", action, application_id, error.message)
+    return moved
+
+
+def publicity_close_due(*, today: datetime.date | None = None) -> list[Application]:
+    """Move the cases whose announcement ended without objection to finance review."""
+    today = today or timezone.localdate()
+    ids = list(
+        Application.objects.filter(status=Status.PUBLICITY, publicity_ends_on__lt=today).values_list("pk", flat=True)
+    )
+    return _apply_to_due(ids, "end_publicity", today)
+
+
+def correction_lapse_due(*, today: datetime.date | None = None) -> list[Application]:
+    """Mark as lapsed the cases not corrected by their deadline ("逾期视为自动放弃")."""
+    today = today or timezone.localdate()
+    ids = list(
+        Application.objects.filter(status=Status.RETURNED, correction_due_on__lt=today).values_list("pk", flat=True)
+    )
+    return _apply_to_due(ids, "lapse", today)
+
+
+def inputs_from_form(cleaned: dict[str, Any]) -> dict[str, str]:
+    return {name[len("input_") :]: ("" if value is None else str(value)) for name, value in cleaned.items()}

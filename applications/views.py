@@ -1,0 +1,241 @@
+"""The enterprise's pages (its own cases only) and the public announcement (公示) page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.views import enterprise_required
+from measures.models import Measure
+
+from . import services
+from .estimates import estimate, parse_inputs
+from .filters import MyApplicationFilter
+from .forms import ApplicationForm, ObjectionForm
+from .models import Application, Attachment, Status
+from .permissions import applications_visible_to
+from .workflow import TransitionError, apply_transition, available_transitions
+
+
+def _own(request, pk: int) -> Application:
+    """Return one of the user's enterprise's cases; any other id is a 404, never a 403, so ids reveal nothing."""
+    queryset = Application.objects.filter(enterprise_id=request.user.enterprise_id).select_related(
+        "measure__document__district", "enterprise"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+@enterprise_required
+def application_list(request):
+    applications = Application.objects.filter(enterprise_id=request.user.enterprise_id).select_related(
+        "measure__document"
+    )
+    filterset = MyApplicationFilter(request.GET or None, queryset=applications)
+    page = Paginator(filterset.qs.order_by("-created_at"), 20).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    measures = (
+        Measure.objects.in_force()
+        .filter(monetary=True)
+        .select_related("document__district")
+        .order_by("document__district__order", "document_id", "order")
+    )
+    context = {
+        "filter": filterset,
+        "page_obj": page,
+        "paginator": page.paginator,
+        "is_paginated": page.has_other_pages(),
+        "querystring": params.urlencode(),
+        "measures": measures,
+    }
+    return render(request, "applications/list.html", context)
+
+
+@enterprise_required
+def application_start(request, measure_id: int):
+    measure = get_object_or_404(Measure.objects.select_related("document__district"), pk=measure_id)
+    if not measure.monetary:
+        messages.error(request, _("该措施不涉及资金申报，请按条款所述的方式办理。"))
+        return redirect(measure.get_absolute_url())
+    if request.method == "POST":
+        application, created = services.application_start(
+            enterprise=request.user.enterprise, measure=measure, user=request.user
+        )
+        if not created:
+            messages.info(request, _("贵企业已有本措施的申请 %(reference)s。") % {"reference": application.reference})
+            return redirect(application.get_absolute_url())
+        return redirect("applications:edit", application.pk)
+    return render(request, "applications/start.html", {"measure": measure})
+
+
+def _upload_files(request, application: Application) -> bool:
+    """Store each uploaded file; report refused ones by name. Return whether all were accepted."""
+    accepted = True
+    for upload in request.FILES.getlist("attachments"):
+        try:
+            services.attachment_add(application=application, user=request.user, upload=upload)
+        except ValidationError as error:
+            accepted = False
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("已上传附件“%(name)s”。") % {"name": upload.name})
+    return accepted
+
+
+@enterprise_required
+def application_edit(request, pk: int):
+    application = _own(request, pk)
+    if not application.is_editable:
+        messages.info(request, _("该申请已提交，不能修改。"))
+        return redirect(application.get_absolute_url())
+    wants_review = request.POST.get("intent") == "review"
+    form = ApplicationForm(request.POST or None, request.FILES or None, application=application, strict=wants_review)
+    if request.method == "POST":
+        services.application_save_draft(
+            application=application,
+            user=request.user,
+            inputs=form.raw_inputs(),
+            declarations=form.raw_declarations(),
+        )
+        uploads_ok = _upload_files(request, application)
+        if form.is_valid() and uploads_ok:
+            if wants_review:
+                return redirect("applications:confirm", application.pk)
+            messages.success(request, _("草稿已保存，可随时回来继续填写。"))
+            return redirect("applications:edit", application.pk)
+        if not form.is_valid():
+            messages.error(request, _("有些信息需要修改，请查看标红的字段。您填写的内容都已保留。"))
+    context = {
+        "application": application,
+        "measure": application.measure,
+        "form": form,
+        "attachments": application.attachments.filter(removed_at__isnull=True),
+    }
+    return render(request, "applications/edit.html", context)
+
+
+@enterprise_required
+def application_confirm(request, pk: int):
+    application = _own(request, pk)
+    if not application.is_editable:
+        return redirect(application.get_absolute_url())
+    problems: list[str] = []
+    if request.method == "POST":
+        try:
+            services.application_submit(application_id=application.pk, user=request.user)
+        except TransitionError as error:
+            problems = error.problems or [error.message]
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("申请已提交，审核进展将通过邮件通知您。"))
+            return redirect(application.get_absolute_url())
+    _values, errors = parse_inputs(application.measure, application.inputs)
+    if errors:
+        messages.error(request, _("申报数据还不完整，请先补充。"))
+        return redirect("applications:edit", application.pk)
+    form = ApplicationForm(application=application)
+    context = {
+        "application": application,
+        "measure": application.measure,
+        "estimate": estimate(
+            application.measure, application.inputs, enterprise=application.enterprise, exclude_pk=application.pk
+        ),
+        "inputs": [(form[f"input_{spec.name}"].label, application.inputs.get(spec.name, "")) for spec in form.specs],
+        "declarations": form.declarations,
+        "attachments": application.attachments.filter(removed_at__isnull=True),
+        "problems": problems,
+    }
+    return render(request, "applications/confirm.html", context)
+
+
+@enterprise_required
+def application_detail(request, pk: int):
+    application = _own(request, pk)
+    context = {
+        "application": application,
+        "measure": application.measure,
+        "events": application.events.select_related("actor"),
+        "payments": application.payments.all(),
+        "attachments": application.attachments.filter(removed_at__isnull=True),
+        "can_withdraw": any(t.action == "withdraw" for t in available_transitions(request.user, application)),
+    }
+    return render(request, "applications/detail.html", context)
+
+
+@enterprise_required
+def application_withdraw(request, pk: int):
+    application = _own(request, pk)
+    if request.method == "POST":
+        try:
+            apply_transition(
+                application_id=application.pk,
+                action="withdraw",
+                actor=request.user,
+                comment=request.POST.get("comment", "")[:500],
+            )
+        except TransitionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("申请已撤回。"))
+        return redirect(application.get_absolute_url())
+    return render(request, "applications/withdraw.html", {"application": application})
+
+
+def attachment_download(request, pk: int, attachment_id: int):
+    """Serve a file to those who may see its case; anyone else gets a 404."""
+    application = get_object_or_404(applications_visible_to(request.user), pk=pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, application=application)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@enterprise_required
+@require_POST
+def attachment_remove(request, pk: int, attachment_id: int):
+    application = _own(request, pk)
+    attachment = get_object_or_404(application.attachments, pk=attachment_id, removed_at__isnull=True)
+    try:
+        services.attachment_remove(attachment=attachment, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已移除附件“%(name)s”。") % {"name": attachment.original_name})
+    return redirect("applications:edit", application.pk)
+
+
+def _in_publicity():
+    return Application.objects.filter(status=Status.PUBLICITY).select_related("enterprise", "measure__document")
+
+
+def publicity_list(request):
+    applications = _in_publicity().order_by("publicity_ends_on", "reference")
+    page = Paginator(applications, 20).get_page(request.GET.get("page"))
+    context = {"page_obj": page, "paginator": page.paginator, "is_paginated": page.has_other_pages()}
+    return render(request, "applications/publicity_list.html", context)
+
+
+def publicity_objection(request, reference: str):
+    application = get_object_or_404(_in_publicity(), reference=reference)
+    form = ObjectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.objection_lodge(application_id=application.pk, **form.cleaned_data)
+        except TransitionError:
+            messages.error(request, _("该项目的公示已结束，异议未能提交。"))
+            return redirect("applications:publicity")
+        messages.success(request, _("您的异议已收到，主管部门将调查核实。谢谢您的监督。"))
+        return redirect("applications:publicity")
+    return render(request, "applications/publicity_objection.html", {"application": application, "form": form})

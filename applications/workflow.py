@@ -1,0 +1,360 @@
+"""The life of an application: one declarative table of transitions and the one function that applies them.
+
+Each row says from which states an action may be taken, the state it leads to, its Chinese label and who may take
+it. `apply_transition` locks the case, checks the row again, applies the action's effect, writes an audit event and
+queues the notifications for after the commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from accounts.services import profile_record_version
+
+from .calendar import add_working_days, working_period_end
+from .checks import submission_problems
+from .estimates import estimate, parse_inputs
+from .models import Application, Event, Payment, Status
+from .permissions import Role, roles_for
+
+DEFAULT_PUBLICITY_WORKING_DAYS = 5  # "公示…5个工作日" (DOMAIN.md, section 4), where a measure states none
+VERIFICATION_WORKING_DAYS = 5  # "5个工作日内随机抽取服务对象进行调查核实"
+CORRECTION_WORKING_DAYS = 10
+
+S = Status
+REVIEW_STATES = frozenset({S.SUBMITTED, S.RESUBMITTED, S.UNDER_REVIEW, S.VERIFICATION, S.REVIEWED})
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str | Promise
+    sources: frozenset[Status]
+    target: Status
+    roles: frozenset[Role]
+    needs_comment: bool = False
+    amount: str = ""  # "required", "optional" or "" (no amount)
+    bulk: bool = False  # safe to apply to many cases with one comment
+    target_when_partly_paid: Status | None = None
+
+
+def _t(action, label, sources, target, roles, **kwargs) -> Transition:
+    return Transition(action, label, frozenset(sources), target, frozenset(roles), **kwargs)
+
+
+E, R, F, A, SYS = Role.ENTERPRISE, Role.REVIEWER, Role.FINANCE, Role.DISTRICT_ADMIN, Role.SYSTEM
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        _t("submit", gettext_lazy("提交申请"), {S.DRAFT}, S.SUBMITTED, {E}),
+        _t("resubmit", gettext_lazy("补正后重新提交"), {S.RETURNED}, S.RESUBMITTED, {E}),
+        _t(
+            "return_for_correction",
+            gettext_lazy("退回补正"),
+            {S.SUBMITTED, S.RESUBMITTED, S.UNDER_REVIEW, S.VERIFICATION},
+            S.RETURNED,
+            {R},
+            needs_comment=True,
+        ),
+        _t("accept", gettext_lazy("预审通过"), {S.SUBMITTED, S.RESUBMITTED}, S.UNDER_REVIEW, {R}, bulk=True),
+        _t(
+            "final_review_pass",
+            gettext_lazy("终审通过，提出拟支持金额"),
+            {S.UNDER_REVIEW},
+            S.REVIEWED,
+            {R},
+            amount="required",
+        ),
+        _t("mark_sampled", gettext_lazy("抽中核实"), {S.REVIEWED}, S.VERIFICATION, {R}, bulk=True),
+        _t("verify", gettext_lazy("核实无误"), {S.VERIFICATION}, S.REVIEWED, {R}),
+        _t("start_publicity", gettext_lazy("开始公示"), {S.REVIEWED}, S.PUBLICITY, {R, A}, bulk=True),
+        _t(
+            "object",
+            gettext_lazy("公示期间收到异议，退回审核"),
+            {S.PUBLICITY},
+            S.UNDER_REVIEW,
+            {SYS},
+            needs_comment=True,
+        ),
+        _t(
+            "end_publicity",
+            gettext_lazy("公示期满无异议，报财政审批"),
+            {S.PUBLICITY},
+            S.FINANCE_REVIEW,
+            {SYS, A},
+            bulk=True,
+        ),
+        _t("finance_approve", gettext_lazy("财政审批通过"), {S.FINANCE_REVIEW}, S.APPROVED, {F}, amount="optional"),
+        _t(
+            "finance_send_back",
+            gettext_lazy("财政退回主管部门重审"),
+            {S.FINANCE_REVIEW},
+            S.UNDER_REVIEW,
+            {F},
+            needs_comment=True,
+        ),
+        _t(
+            "record_payment",
+            gettext_lazy("登记拨付"),
+            {S.APPROVED, S.DISBURSING},
+            S.DISBURSED,
+            {F},
+            amount="required",
+            target_when_partly_paid=S.DISBURSING,
+        ),
+        _t("close", gettext_lazy("办结"), {S.DISBURSED}, S.CLOSED, {F, A, SYS}, bulk=True),
+        _t("reject", gettext_lazy("不予支持"), REVIEW_STATES, S.REJECTED, {R, A}, needs_comment=True),
+        _t(
+            "withdraw",
+            gettext_lazy("企业撤回申请"),
+            {S.DRAFT, S.RETURNED, S.PUBLICITY} | REVIEW_STATES,
+            S.WITHDRAWN,
+            {E},
+        ),
+        _t("lapse", gettext_lazy("逾期未补正，视为放弃"), {S.RETURNED}, S.LAPSED, {SYS, A}, bulk=True),
+    ]
+}
+
+
+class TransitionError(Exception):
+    """A transition that cannot be applied; the message is Chinese and shown to the person who tried."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+
+
+class NotAllowedNow(TransitionError):
+    """The case is not (or no longer) in a state the action starts from."""
+
+
+class Forbidden(TransitionError):
+    """The person may not take this action on this case."""
+
+
+class Invalid(TransitionError):
+    """A comment, amount or date is missing or wrong, or a rule refuses the action today."""
+
+
+@dataclass
+class Context:
+    actor: User | None
+    comment: str
+    amount: Decimal | None
+    data: dict[str, Any]
+    on: datetime.date
+
+
+def available_transitions(user: User | None, application: Application) -> list[Transition]:
+    """Return the actions the person may take on the case in its present state."""
+    roles = roles_for(user, application)
+    return [t for t in TRANSITIONS.values() if application.status in t.sources and roles & t.roles]
+
+
+# Effects: what each action changes besides the status. Each may raise Invalid.
+
+
+def _submission(application: Application, ctx: Context) -> None:
+    problems = submission_problems(application, on=ctx.on)
+    if problems:
+        raise Invalid(_("申请未能提交：") + problems[0], problems)
+    _values, errors = parse_inputs(application.measure, application.inputs)
+    if errors:
+        raise Invalid(_("申报数据有误，请返回修改。"), list(errors.values()))
+    result = estimate(
+        application.measure,
+        application.inputs,
+        enterprise=application.enterprise,
+        exclude_pk=application.pk,
+        on=ctx.on,
+    )
+    application.estimate_amount = result.amount
+    application.estimate_steps = result.steps
+    application.amount_ceiling = result.ceiling
+    application.discretionary = result.discretionary
+    ctx.amount = result.amount
+    enterprise = application.enterprise
+    version = profile_record_version(enterprise=enterprise, user=ctx.actor)
+    application.profile_version = version or enterprise.profile_versions.order_by("-number").first()
+    application.submitted_at = timezone.now()
+
+
+def _return_for_correction(application: Application, ctx: Context) -> None:
+    due_on = ctx.data.get("due_on") or add_working_days(ctx.on, CORRECTION_WORKING_DAYS)
+    if due_on <= ctx.on:
+        raise Invalid(_("补正截止日期须晚于今天。"))
+    application.correction_request = ctx.comment
+    application.correction_due_on = due_on
+
+
+def _final_review_pass(application: Application, ctx: Context) -> None:
+    ceiling = application.amount_ceiling
+    if ceiling is not None and ctx.amount > ceiling:
+        raise Invalid(_("拟支持金额不能超过条款规定的上限 %(ceiling)s 元。") % {"ceiling": ceiling})
+    application.proposed_amount = ctx.amount
+
+
+def _mark_sampled(application: Application, ctx: Context) -> None:
+    application.sampled = True
+    application.verification_due_on = add_working_days(ctx.on, VERIFICATION_WORKING_DAYS)
+
+
+def _start_publicity(application: Application, ctx: Context) -> None:
+    days = application.measure.publicity_working_days or DEFAULT_PUBLICITY_WORKING_DAYS
+    application.publicity_starts_on = ctx.on
+    application.publicity_ends_on = working_period_end(ctx.on, days)
+
+
+def _end_publicity(application: Application, ctx: Context) -> None:
+    if application.publicity_ends_on and application.publicity_ends_on >= ctx.on:
+        raise Invalid(_("公示期至%(date)s，尚未结束。") % {"date": application.publicity_ends_on.isoformat()})
+
+
+def _finance_approve(application: Application, ctx: Context) -> None:
+    amount = application.proposed_amount if ctx.amount is None else ctx.amount
+    if amount is None or amount <= 0:
+        raise Invalid(_("请填写批准金额。"))
+    if application.proposed_amount is not None and amount > application.proposed_amount:
+        raise Invalid(
+            _("批准金额不能超过主管部门的拟支持金额 %(amount)s 元。") % {"amount": application.proposed_amount}
+        )
+    ctx.amount = amount
+    application.approved_amount = amount
+
+
+def _record_payment(application: Application, ctx: Context) -> None:
+    paid_on, bank_reference = ctx.data.get("paid_on"), (ctx.data.get("bank_reference") or "").strip()
+    if not paid_on or not bank_reference:
+        raise Invalid(_("请填写拨付日期和银行流水号。"))
+    if paid_on > ctx.on:
+        raise Invalid(_("拨付日期不能晚于今天。"))
+    outstanding = application.outstanding()
+    if outstanding is None or ctx.amount > outstanding:
+        raise Invalid(
+            _("累计拨付金额不能超过批准金额 %(approved)s 元；尚可拨付 %(outstanding)s 元。")
+            % {"approved": application.approved_amount, "outstanding": outstanding or Decimal("0.00")}
+        )
+    Payment.objects.create(
+        application=application,
+        paid_on=paid_on,
+        amount=ctx.amount,
+        bank_reference=bank_reference,
+        recorded_by=ctx.actor,
+    )
+
+
+def _reject(application: Application, ctx: Context) -> None:
+    application.rejection_reason = ctx.comment
+
+
+def _lapse(application: Application, ctx: Context) -> None:
+    if application.correction_due_on and application.correction_due_on >= ctx.on:
+        raise Invalid(_("补正期限至%(date)s，尚未届满。") % {"date": application.correction_due_on.isoformat()})
+
+
+EFFECTS: dict[str, Callable[[Application, Context], None]] = {
+    "submit": _submission,
+    "resubmit": _submission,
+    "return_for_correction": _return_for_correction,
+    "final_review_pass": _final_review_pass,
+    "mark_sampled": _mark_sampled,
+    "start_publicity": _start_publicity,
+    "end_publicity": _end_publicity,
+    "finance_approve": _finance_approve,
+    "record_payment": _record_payment,
+    "reject": _reject,
+    "lapse": _lapse,
+}
+
+AMOUNT_FIELDS = {
+    "submit": "estimate_amount",
+    "resubmit": "estimate_amount",
+    "final_review_pass": "proposed_amount",
+    "finance_approve": "approved_amount",
+    "record_payment": "payment",
+}
+
+
+def _check_input(transition: Transition, comment: str, amount: Decimal | None) -> None:
+    if transition.needs_comment and not comment.strip():
+        raise Invalid(_("请填写意见或理由。"))
+    if transition.amount == "required" and amount is None:
+        raise Invalid(_("请填写金额。"))
+    if amount is not None and amount <= 0:
+        raise Invalid(_("金额须大于零。"))
+
+
+def write_event(application: Application, transition: Transition, ctx: Context, from_status: str) -> Event:
+    return Event.objects.create(
+        application=application,
+        actor=ctx.actor,
+        action=transition.action,
+        action_label=str(transition.label),
+        from_status=from_status,
+        to_status=application.status,
+        comment=ctx.comment.strip(),
+        amount=ctx.amount,
+        amount_field=AMOUNT_FIELDS.get(transition.action, ""),
+    )
+
+
+def apply_transition(
+    *,
+    application_id: int,
+    action: str,
+    actor: User | None,
+    comment: str = "",
+    amount: Decimal | None = None,
+    on: datetime.date | None = None,
+    **data: Any,
+) -> Application:
+    """Apply one action to a case with its row locked, write the audit event and queue the notifications.
+
+    `actor` None is the portal itself (scheduled tasks, a public objection). Raises a TransitionError subclass
+    with a Chinese message when the action cannot be taken.
+    """
+    from .notifications import event_notify
+
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise Invalid(_("未知的操作。"))
+    _check_input(transition, comment, amount)
+    ctx = Context(actor=actor, comment=comment, amount=amount, data=data, on=on or timezone.localdate())
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("measure__document", "enterprise")
+            .get(pk=application_id)
+        )
+        if not roles_for(actor, application) & transition.roles:
+            raise Forbidden(_("您无权对该申请执行“%(action)s”。") % {"action": transition.label})
+        if application.status not in transition.sources:
+            raise NotAllowedNow(
+                _("该申请当前状态为“%(status)s”，不能“%(action)s”。可能已由他人处理，请刷新页面后查看。")
+                % {"status": application.get_status_display(), "action": transition.label}
+            )
+        from_status = application.status
+        effect = EFFECTS.get(action)
+        if effect:
+            effect(application, ctx)
+        application.status = transition.target
+        if transition.target_when_partly_paid and application.outstanding() > 0:
+            application.status = transition.target_when_partly_paid
+        application.save()
+        event = write_event(application, transition, ctx, from_status)
+        transaction.on_commit(partial(event_notify, event_id=event.pk), robust=True)
+    return application

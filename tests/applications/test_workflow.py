@@ -1,0 +1,154 @@
+"""The transition table: every action, every role; the audit trail it writes."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from applications.models import Event
+from applications.permissions import Role
+from applications.workflow import TRANSITIONS, Forbidden, Invalid, NotAllowedNow, apply_transition
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+YESTERDAY = TODAY - datetime.timedelta(days=1)
+
+# For each action: the state (and fields) the case starts in, and what the action is given.
+SETUP = {
+    "submit": ("draft", {}, {}),
+    "resubmit": ("returned", {"correction_due_on": TODAY}, {}),
+    "return_for_correction": ("submitted", {}, {"comment": "请补充培训名单"}),
+    "accept": ("submitted", {}, {}),
+    "final_review_pass": ("under_review", {}, {"amount": Decimal("12000")}),
+    "mark_sampled": ("reviewed", {}, {}),
+    "verify": ("verification", {}, {}),
+    "start_publicity": ("reviewed", {}, {}),
+    "object": ("publicity", {"publicity_ends_on": TODAY}, {"comment": "培训人数不实"}),
+    "end_publicity": ("publicity", {"publicity_ends_on": YESTERDAY}, {}),
+    "finance_approve": ("finance_review", {}, {}),
+    "finance_send_back": ("finance_review", {}, {"comment": "金额有误"}),
+    "record_payment": (
+        "approved",
+        {},
+        {"amount": Decimal("5000"), "paid_on": TODAY, "bank_reference": "BJ-0001"},
+    ),
+    "close": ("disbursed", {}, {}),
+    "reject": ("submitted", {}, {"comment": "不符合申报条件"}),
+    "withdraw": ("submitted", {}, {}),
+    "lapse": ("returned", {"correction_due_on": YESTERDAY}, {}),
+}
+ACTORS = {
+    "owner": Role.ENTERPRISE,
+    "outsider": None,
+    "reviewer": Role.REVIEWER,
+    "other_reviewer": None,
+    "finance": Role.FINANCE,
+    "other_finance": None,
+    "district_admin": Role.DISTRICT_ADMIN,
+    "auditor": None,
+    "system": Role.SYSTEM,
+}
+
+
+def actor_for(name, request):
+    return None if name == "system" else request.getfixturevalue(name)
+
+
+def test_every_action_of_the_table_is_exercised():
+    assert set(SETUP) == set(TRANSITIONS)
+
+
+@pytest.mark.parametrize("who", ACTORS)
+@pytest.mark.parametrize("action", TRANSITIONS)
+def test_only_the_roles_of_the_table_may_act(request, make_application, action, who):
+    status, fields, kwargs = SETUP[action]
+    application = make_application(status, **fields)
+    transition = TRANSITIONS[action]
+    if ACTORS[who] in transition.roles:
+        result = apply_transition(application_id=application.pk, action=action, actor=actor_for(who, request), **kwargs)
+        assert result.status in {transition.target, transition.target_when_partly_paid}
+    else:
+        with pytest.raises(Forbidden, match="无权"):
+            apply_transition(application_id=application.pk, action=action, actor=actor_for(who, request), **kwargs)
+
+
+def test_an_action_from_the_wrong_state_is_refused_in_chinese(make_application, reviewer):
+    application = make_application("publicity")
+    with pytest.raises(NotAllowedNow, match="当前状态为“公示中”，不能“预审通过”"):
+        apply_transition(application_id=application.pk, action="accept", actor=reviewer)
+
+
+def test_a_rejection_needs_a_reason(make_application, reviewer):
+    application = make_application("submitted")
+    with pytest.raises(Invalid, match="请填写意见或理由"):
+        apply_transition(application_id=application.pk, action="reject", actor=reviewer, comment="  ")
+
+
+def test_a_proposed_amount_above_the_ceiling_is_refused(make_application, reviewer):
+    application = make_application("under_review", amount_ceiling=Decimal("10000"))
+    with pytest.raises(Invalid, match="上限 10000"):
+        apply_transition(
+            application_id=application.pk, action="final_review_pass", actor=reviewer, amount=Decimal("12000")
+        )
+
+
+def test_finance_cannot_approve_more_than_proposed(make_application, finance):
+    application = make_application("finance_review")
+    with pytest.raises(Invalid, match="不能超过主管部门的拟支持金额"):
+        apply_transition(
+            application_id=application.pk, action="finance_approve", actor=finance, amount=Decimal("13000")
+        )
+
+
+def test_each_transition_writes_an_event_with_who_from_to_and_amount(make_application, reviewer):
+    application = make_application("under_review")
+    apply_transition(
+        application_id=application.pk,
+        action="final_review_pass",
+        actor=reviewer,
+        amount=Decimal("9000"),
+        comment="核定",
+    )
+    event = Event.objects.get(application=application)
+    assert (event.actor, event.from_status, event.to_status) == (reviewer, "under_review", "reviewed")
+    assert event.amount == Decimal("9000") and event.amount_field == "proposed_amount" and event.comment == "核定"
+
+
+def test_a_failed_transition_writes_nothing(make_application, reviewer):
+    application = make_application("submitted")
+    with pytest.raises(Invalid):
+        apply_transition(application_id=application.pk, action="return_for_correction", actor=reviewer)
+    application.refresh_from_db()
+    assert application.status == "submitted" and not application.events.exists()
+
+
+def test_a_return_sets_the_request_and_a_deadline(make_application, reviewer):
+    application = make_application("submitted")
+    result = apply_transition(
+        application_id=application.pk, action="return_for_correction", actor=reviewer, comment="请补充培训名单"
+    )
+    assert result.correction_request == "请补充培训名单" and result.correction_due_on > timezone.localdate()
+
+
+def test_sampling_flags_the_case_and_sets_a_verification_deadline(make_application, reviewer):
+    application = make_application("reviewed")
+    result = apply_transition(application_id=application.pk, action="mark_sampled", actor=reviewer)
+    assert result.sampled and result.status == "verification" and result.verification_due_on > timezone.localdate()
+
+
+def test_publicity_lasts_the_measures_working_days(make_application, reviewer, measure):
+    measure.publicity_working_days = 5
+    measure.save()
+    monday = datetime.date(2026, 11, 23)
+    result = apply_transition(
+        application_id=make_application("reviewed").pk, action="start_publicity", actor=reviewer, on=monday
+    )
+    assert (result.publicity_starts_on, result.publicity_ends_on) == (monday, datetime.date(2026, 11, 27))
+
+
+def test_publicity_cannot_end_early(make_application, district_admin):
+    application = make_application("publicity", publicity_ends_on=timezone.localdate())
+    with pytest.raises(Invalid, match="尚未结束"):
+        apply_transition(application_id=application.pk, action="end_publicity", actor=district_admin)
