@@ -349,7 +349,8 @@ def _check(condition: MeasureCondition, district: District, facts: Facts) -> Che
         rate = None if facts.layoff_rate is None else facts.layoff_rate / 100
         return result(
             None if rate is None else rate <= value,
-            _("裁员率%(rate)s%%，高于%(limit)s%%。") % {"rate": facts.layoff_rate, "limit": format((value * 100).normalize(), "f")},
+            _("裁员率%(rate)s%%，高于%(limit)s%%。")
+            % {"rate": facts.layoff_rate, "limit": format((value * 100).normalize(), "f")},
             "layoff_rate",
             _("资料中缺少“裁员率”。"),
         )

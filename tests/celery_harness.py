@@ -164,7 +164,9 @@ class CeleryWorker:
             "--without-heartbeat",
         ]
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(command, cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                command, cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT
+            )
         self._wait_until_ready()
         return self
 
@@ -265,7 +267,9 @@ class CeleryWorker:
     def pending_messages(self) -> int:
         """Return the messages for this worker's queue still in Redis: waiting, or taken and not acknowledged."""
         client = self.redis()
-        waiting = sum(client.llen(key) for key in client.scan_iter(match=f"{self.queue}*") if client.type(key) == b"list")
+        waiting = sum(
+            client.llen(key) for key in client.scan_iter(match=f"{self.queue}*") if client.type(key) == b"list"
+        )
         taken = sum(1 for _tag, raw in client.hscan_iter("unacked") if json.loads(raw)[2] == self.queue)
         return waiting + taken
 

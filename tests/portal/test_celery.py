@@ -72,7 +72,12 @@ def test_a_time_limit_above_the_visibility_timeout_is_refused():
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     "celery_worker_options",
-    [{"now": datetime.datetime(LAST_KNOWN_YEAR, 12, 1, 9, 30, tzinfo=BEIJING), "env": {"ADMINS": "运维 <ops@example.cn>"}}],
+    [
+        {
+            "now": datetime.datetime(LAST_KNOWN_YEAR, 12, 1, 9, 30, tzinfo=BEIJING),
+            "env": {"ADMINS": "运维 <ops@example.cn>"},
+        }
+    ],
 )
 def test_the_worker_warns_once_about_next_years_calendar(celery_worker_process):
     with transaction.atomic():
