@@ -12,10 +12,7 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
-
-def money(verbose_name, **kwargs) -> models.DecimalField:
-    """Return an optional amount in yuan with two decimal places."""
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, null=True, blank=True, **kwargs)
+from accounts.models import optional_amount
 
 
 @deconstructible
@@ -113,12 +110,12 @@ class Application(models.Model):
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     inputs = models.JSONField(_("申报数据"), default=dict, blank=True)
     declarations = models.JSONField(_("承诺事项"), default=dict, blank=True)
-    estimate_amount = money(_("测算金额（元）"))
+    estimate_amount = optional_amount(max_digits=14, verbose_name=_("测算金额（元）"))
     estimate_steps = models.JSONField(_("测算过程"), default=list, blank=True)
-    amount_ceiling = money(_("金额上限（元）"))
+    amount_ceiling = optional_amount(max_digits=14, verbose_name=_("金额上限（元）"))
     discretionary = models.BooleanField(_("酌定金额"), default=False)
-    proposed_amount = money(_("拟支持金额（元）"))
-    approved_amount = money(_("批准金额（元）"))
+    proposed_amount = optional_amount(max_digits=14, verbose_name=_("拟支持金额（元）"))
+    approved_amount = optional_amount(max_digits=14, verbose_name=_("批准金额（元）"))
     profile_version = models.ForeignKey(
         "accounts.ProfileVersion",
         verbose_name=_("提交时的企业画像版本"),
@@ -258,7 +255,7 @@ class Event(models.Model):
     from_status = models.CharField(_("原状态"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=20, choices=Status.choices)
     comment = models.TextField(_("意见"), blank=True)
-    amount = money(_("金额（元）"))
+    amount = optional_amount(max_digits=14, verbose_name=_("金额（元）"))
     amount_field = models.CharField(_("金额类型"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
 
