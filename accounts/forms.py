@@ -115,8 +115,18 @@ class BaseCertificationFormSet(forms.BaseInlineFormSet):
             seen.add(key)
 
 
+# A firm holds a handful of certifications; the limit also stops a forged TOTAL_FORMS from costing minutes of work.
+MAX_CERTIFICATIONS = 30
 CertificationFormSet = forms.inlineformset_factory(
-    Enterprise, Certification, form=CertificationForm, formset=BaseCertificationFormSet, extra=1, can_delete=True
+    Enterprise,
+    Certification,
+    form=CertificationForm,
+    formset=BaseCertificationFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_CERTIFICATIONS,
+    absolute_max=MAX_CERTIFICATIONS,
+    validate_max=True,
 )
 
 
@@ -134,3 +144,20 @@ class InviteForm(forms.Form):
         if User.objects.filter(username=email).exists():
             raise forms.ValidationError(_("该邮箱已有账号。"))
         return email
+
+
+class OTPTokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("验证码"),
+        max_length=8,
+        help_text=_("手机身份验证器（如 Microsoft Authenticator、Google Authenticator、FreeOTP）上显示的6位数字。"),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_token(self):
+        return re.sub(r"\s", "", self.cleaned_data["token"])

@@ -9,7 +9,7 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("register/sent/", views.register_sent, name="register_sent"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
@@ -40,4 +40,6 @@ urlpatterns = [
     path("profile/edit/", views.profile_edit, name="profile_edit"),
     path("profile/history/", views.profile_history, name="profile_history"),
     path("team/", views.team, name="team"),
+    path("otp/setup/", views.otp_setup, name="otp_setup"),
+    path("otp/verify/", views.otp_verify, name="otp_verify"),
 ]

@@ -1,5 +1,9 @@
+from base64 import b32encode
 from functools import wraps
+from urllib.parse import urlencode
 
+import django_otp
+import segno
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -7,11 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
-from .forms import CertificationFormSet, InviteForm, ProfileForm, RegistrationForm
+from .forms import CertificationFormSet, InviteForm, OTPTokenForm, ProfileForm, RegistrationForm
+from .security import rate_limit, staff_has_device, too_many_requests
 
 
 def enterprise_required(view):
@@ -33,7 +41,25 @@ def _base_url(request) -> str:
     return f"{request.scheme}://{request.get_host()}"
 
 
+@method_decorator(rate_limit("login", block=False), name="dispatch")
+class LoginView(auth_views.LoginView):
+    """Sign-in; too many attempts from one address get the form back (name kept) with status 429."""
+
+    template_name = "accounts/login.html"
+
+    def post(self, request, *args, **kwargs):
+        if request.retry_after:
+            # An unbound form: binding it would check the password, which is exactly what is refused here.
+            form = self.get_form_class()(request, initial={"username": request.POST.get("username", "")})
+            return too_many_requests(request, self.template_name, self.get_context_data(form=form))
+        return super().post(request, *args, **kwargs)
+
+
+@rate_limit("register", block=False)
 def register(request):
+    if request.method == "POST" and request.retry_after:
+        form = RegistrationForm(initial=request.POST.dict())
+        return too_many_requests(request, "accounts/register.html", {"form": form})
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -135,3 +161,71 @@ def team(request):
             return redirect("accounts:team")
     users = enterprise.users.order_by("date_joined")
     return render(request, "accounts/team.html", {"users": users, "form": form, "is_owner": is_owner})
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+def _staff_required(view):
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise PermissionDenied(_("两步验证仅用于工作人员账号。"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_staff_required
+def otp_setup(request):
+    """Register the first authenticator app of a member of staff: show its secret, confirm with a first code.
+
+    Only while the user has no confirmed device; replacing a lost one is an administrator's job (admin, TOTP 设备).
+    """
+    user = request.user
+    next_url = _next_url(request, reverse("admin:index"))
+    if staff_has_device(user):
+        return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': next_url})}")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=_("身份验证器"), confirmed=False)
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            django_otp.login(request, device)
+            messages.success(request, _("两步验证已启用。以后登录时请输入身份验证器上的6位验证码。"))
+            return redirect(next_url)
+        form.add_error("token", _("验证码不正确或已过期，请输入身份验证器上当前显示的6位数字。"))
+    secret = b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "next": next_url,
+        "config_url": device.config_url,
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "qr_svg": segno.make(device.config_url).svg_inline(scale=4),
+    }
+    return render(request, "accounts/otp_setup.html", context)
+
+
+@_staff_required
+def otp_verify(request):
+    """Ask a member of staff for the current code of their authenticator app."""
+    user = request.user
+    next_url = _next_url(request, reverse("admin:index"))
+    if not staff_has_device(user):
+        return redirect(f"{reverse('accounts:otp_setup')}?{urlencode({'next': next_url})}")
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = django_otp.match_token(user, form.cleaned_data["token"])
+        if device is not None:
+            django_otp.login(request, device)
+            return redirect(next_url)
+        form.add_error("token", _("验证码不正确或已过期，请输入身份验证器上当前显示的6位数字。"))
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})

@@ -1,10 +1,12 @@
 """Settings shared by every environment. Everything that differs between machines comes from the environment."""
 
+import datetime
 from email.utils import getaddresses
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +32,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "ninja",
     "django_celery_beat",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "accounts",
     "measures",
     "contacts",
@@ -39,13 +44,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.security.StaffOTPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a login refused during a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -156,6 +166,11 @@ CELERY_BEAT_SCHEDULE = {
     "close-due-publicity": {"task": "applications.tasks.close_due_publicity", "schedule": crontab(minute=5)},
     "end-expired-bans": {"task": "applications.tasks.end_expired_bans", "schedule": crontab(hour=0, minute=10)},
     "send-daily-digests": {"task": "applications.tasks.send_daily_digests", "schedule": crontab(hour=8, minute=0)},
+    "lapse-due-corrections": {"task": "applications.tasks.lapse_due_corrections", "schedule": crontab(minute=20)},
+    "dispatch-pending-notices": {
+        "task": "applications.tasks.dispatch_pending_notices",
+        "schedule": crontab(minute="*/2"),
+    },
     "check-working-day-calendar": {
         "task": "measures.tasks.check_working_day_calendar",
         "schedule": crontab(hour=9, minute=30),
@@ -177,6 +192,77 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = getaddresses(env.list("ADMINS", default=[]))
 
 PORTAL_NAME = _("北京中小企业惠企政策服务平台")
+# The portal's public address, for the links in e-mails (which are written where there is no request).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# Deadlines and reminders (applications.reminders). Working days follow the official calendar (measures.workdays).
+REVIEW_LIMIT_WORKING_DAYS = env.int("REVIEW_LIMIT_WORKING_DAYS", default=5)  # a case waiting longer is overdue
+ESCALATION_WORKING_DAYS = env.int("ESCALATION_WORKING_DAYS", default=5)  # then, after this many more, to the head
+RECOVERY_DUE_DAYS = env.int("RECOVERY_DUE_DAYS", default=30)  # default time to repay after a fraud decision
+SWEEP_CHUNK_SIZE = env.int("SWEEP_CHUNK_SIZE", default=2000)
+SWEEP_CHUNK_PAUSE = env.float("SWEEP_CHUNK_PAUSE", default=0)  # seconds between chunks; tests use it, production not
+
+# Security (README "Security"): failed-login lockout, rate limits, idle sessions, CSP and staff two-factor.
+# Locked-out logins are refused before the password is checked; accounts.security.LoginLockoutBackend is
+# django-axes' backend that lets through authenticate() calls made without a request (the test client's login).
+AUTHENTICATION_BACKENDS = [
+    "accounts.security.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+# What a lockout applies to: "username+ip_address" (default) locks a name from one address only, so nobody can
+# lock a colleague out from elsewhere; the login rate limit below bounds guessing across many names.
+AXES_LOCKOUT_PARAMETERS = [
+    item.split("+") if "+" in item else item
+    for item in env.list("AXES_LOCKOUT_PARAMETERS", default=["username+ip_address"])
+]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.security.login_username"
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
+# Addresses of proxies in front of the portal (each appends to X-Forwarded-For); 0 trusts REMOTE_ADDR only.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Rate limits (django-ratelimit, counted in the default cache: Redis in production), "count/period" with period
+# s, m, h or d, optionally multiplied ("30/10m"). Login and registration count per address, submissions per user.
+RATE_LIMITS = {
+    "login": env("RATE_LIMIT_LOGIN", default="30/10m"),
+    "register": env("RATE_LIMIT_REGISTER", default="10/h"),
+    "submission": env("RATE_LIMIT_SUBMISSION", default="10/h"),
+    "objection": env("RATE_LIMIT_OBJECTION", default="5/h"),
+}
+RATELIMIT_IP_META_KEY = "accounts.security.client_ip"
+# Django's own RedisCache increments atomically (INCR) but is not on django-ratelimit's list of known backends.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+
+# Sessions end after this long without a request; staff sessions sooner (set at login, accounts.security).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=60) * 60
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Content Security Policy (django-csp): only this site's own scripts, styles, images and fonts. Bootstrap's CSS
+# draws its icons from data: URIs. A template that needs an inline script gives it nonce="{{ request.csp_nonce }}".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        # The hash is the admin change list's one inline <style> (a list without actions).
+        "style-src": [SELF, NONCE, "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Staff verify a one-time code (TOTP, django-otp) before using the admin or any page signed in. A member of staff
+# without a device sets one up at /accounts/otp/setup/; an administrator removes a lost one in the admin (TOTP 设备).
+STAFF_OTP_REQUIRED = env.bool("STAFF_OTP_REQUIRED", default=True)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="北京惠企政策服务平台")
 
 LOGGING = {
     "version": 1,

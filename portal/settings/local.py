@@ -9,3 +9,8 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# make run: the demo staff sign in with their password alone (README "Security"); STAFF_OTP_REQUIRED=1 tries 2FA.
+STAFF_OTP_REQUIRED = env.bool("STAFF_OTP_REQUIRED", default=False)
+# Without REDIS_URL the cache is per process, which is all `make run`'s single web process needs for rate limits.
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003"]  # noqa: F405

@@ -11,6 +11,15 @@ EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", default="django.core.mail.backends.loc
 CACHES["default"]["KEY_PREFIX"] = env("TEST_CACHE_KEY_PREFIX", default="")  # noqa: F405
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 LANGUAGE_CODE = "zh-hans"
+# Security (README "Security"). Tests sign staff in with force_login and no one-time code; tests of the two-factor
+# check turn it on. Rate limits are far above what any test sends; tests of a limit lower it (override_settings).
+STAFF_OTP_REQUIRED = False
+RATE_LIMITS = dict.fromkeys(RATE_LIMITS, "100000/h")  # noqa: F405
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003"]  # noqa: F405
+# Without a worker, a task queued after a commit runs at once in the test process (mail lands in the outbox);
+# tests that start a real worker (tests/celery_harness.py) switch this off and send to the worker's queue.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+PORTAL_BASE_URL = "http://testserver"
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -101,3 +101,11 @@ def test_the_same_certification_twice_is_refused_with_a_message(client, user):
     response = client.post(reverse("accounts:profile_edit"), profile_data())
     assert response.status_code == 200 and "同一资质和级别只需填写一次" in response.content.decode()
     assert user.enterprise.certifications.count() == 1
+
+
+def test_a_forged_number_of_certification_rows_is_refused_with_a_message(client, user):
+    # A browser sends one row per certification; a script claiming 2000 rows gets an error, not minutes of work.
+    response = client.post(reverse("accounts:profile_edit"), profile_data(**{"certifications-TOTAL_FORMS": "2000"}))
+    page = response.content.decode()
+    assert response.status_code == 200 and "请最多提交 30 个表单" in page and "北京门城科技有限公司" in page
+    assert user.enterprise.certifications.count() == 0

@@ -1,0 +1,175 @@
+"""Security plumbing: who the client is, login lockouts, rate limits, idle sessions and staff two-factor.
+
+The settings that drive it are in portal/settings/base.py under "Security"; the README's "Security" section
+describes the behaviour.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Callable
+from functools import wraps
+
+from axes.backends import AxesStandaloneBackend
+from axes.helpers import get_cool_off
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+from django_ratelimit.core import get_usage
+
+
+def client_ip(request: HttpRequest) -> str:
+    """Return the client's address: REMOTE_ADDR, or the one the nearest trusted proxy put in X-Forwarded-For."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if proxies and forwarded:
+        # Each proxy appends the address it received from; anything further left may be forged by the client.
+        return forwarded[-min(proxies, len(forwarded))]
+    return request.META.get("REMOTE_ADDR") or "0.0.0.0"
+
+
+def login_username(request: HttpRequest, credentials: dict | None) -> str:
+    """Return the username a login attempt is counted against, as the user model stores it (e-mails lowercase)."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    return username.strip().lower()
+
+
+class LoginLockoutBackend(AxesStandaloneBackend):
+    """django-axes' check, skipped for authenticate() calls made without a request.
+
+    Every login form of the portal and the admin passes the request. Calls without one (Django's test client
+    login(), a shell) have no client to count failures against; axes would raise instead of checking anything.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def _retry_text(seconds: int) -> str:
+    until = timezone.localtime() + datetime.timedelta(seconds=seconds)
+    minutes = max(math.ceil(seconds / 60), 1)
+    return _("请在 %(time)s 之后再试（约 %(minutes)s 分钟后）。") % {
+        "time": time_format(until, "H:i"),
+        "minutes": minutes,
+    }
+
+
+def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """The page shown for a login refused during a lockout (AXES_LOCKOUT_CALLABLE): when to try again, and how."""
+    cool_off = get_cool_off(request)
+    seconds = int(cool_off.total_seconds()) if cool_off else 0
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "retry": _retry_text(seconds) if seconds else "",
+        "is_admin": request.path.startswith(reverse("admin:index")),
+    }
+    response = render(request, "accounts/lockout.html", context, status=429)
+    if seconds:
+        response["Retry-After"] = str(seconds)
+    return response
+
+
+def retry_after(request: HttpRequest, group: str, *, key: str = "ip") -> int | None:
+    """Count this request against RATE_LIMITS[group]; return the seconds to wait if it is over, else None."""
+    usage = get_usage(request, group=group, key=key, rate=settings.RATE_LIMITS[group], increment=True)
+    if usage is None or not usage["should_limit"]:
+        return None
+    return max(usage["time_left"], 1)
+
+
+def rate_limit(group: str, *, key: str = "ip", block: bool = True) -> Callable:
+    """Limit a view's POSTs to RATE_LIMITS[group], counted per client address ("ip") or per user ("user_or_ip").
+
+    Over the limit, `block` answers with the 429 page; without it the view is called with `request.retry_after`
+    set (seconds), so that it can show its form again, with what was typed, through `too_many_requests`.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            request.retry_after = retry_after(request, group, key=key) if request.method == "POST" else None
+            if request.retry_after and block:
+                return too_many_requests(request)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def too_many_requests(
+    request: HttpRequest, template: str = "accounts/rate_limited.html", context: dict | None = None
+) -> HttpResponse:
+    """Answer 429 with a page that says when to try again; the view passes its form back with what was typed."""
+    seconds = request.retry_after
+    messages.error(request, _("提交过于频繁，本次未处理。") + _retry_text(seconds))
+    response = render(request, template, {"retry_path": request.get_full_path(), **(context or {})}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+@receiver(user_logged_in)
+def shorten_staff_sessions(sender, request, user, **kwargs):
+    """Staff sessions end after STAFF_SESSION_IDLE_SECONDS without a request, enterprises' after SESSION_COOKIE_AGE."""
+    if user.is_staff and request is not None and hasattr(request, "session"):
+        request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+
+
+# Pages an unverified member of staff may still open: the two-factor pages themselves, and signing out.
+OTP_EXEMPT_VIEWS = {
+    "accounts:otp_setup",
+    "accounts:otp_verify",
+    "accounts:login",
+    "accounts:logout",
+    "admin:logout",
+    "set_language",
+}
+
+
+def staff_has_device(user) -> bool:
+    from django_otp import devices_for_user
+
+    return any(True for _device in devices_for_user(user, confirmed=True))
+
+
+class StaffOTPMiddleware:
+    """With STAFF_OTP_REQUIRED, signed-in staff verify a one-time code (TOTP) before any other page.
+
+    This guards the admin and everything else staff can reach signed in (e.g. attachment downloads). A member
+    of staff without a device is sent to set one up.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            settings.STAFF_OTP_REQUIRED
+            and user.is_authenticated
+            and user.is_staff
+            and not user.is_verified()
+            and not self._exempt(request)
+        ):
+            target = "accounts:otp_verify" if staff_has_device(user) else "accounts:otp_setup"
+            return redirect_to_login(request.get_full_path(), reverse(target))
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt(request) -> bool:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return match.view_name in OTP_EXEMPT_VIEWS

@@ -1,0 +1,148 @@
+"""Security hardening: CSP on every page, rate limits on sign-in and registration, idle sessions, check --deploy."""
+
+import datetime
+import os
+import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from tests.factories import EnterpriseUserFactory, StaffUserFactory
+
+pytestmark = pytest.mark.django_db
+
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
+REGISTRATION = {
+    "credit_code": "91110000600037341L",
+    "name": "北京门城科技有限公司",
+    "contact_person": "张经理",
+    "email": "zhang@example.cn",
+    "mobile": "13800138000",
+    "password1": "a-long-unusual-passphrase",
+    "password2": "a-long-unusual-passphrase",
+}
+
+
+@pytest.fixture
+def limits(settings):
+    """Two requests of each kind per hour, counted apart from every other test."""
+    settings.RATELIMIT_CACHE_PREFIX = f"rl-test-{uuid.uuid4().hex}:"
+    settings.RATE_LIMITS = dict.fromkeys(settings.RATE_LIMITS, "2/h")
+
+
+def csp(response) -> dict[str, str]:
+    policy = response["Content-Security-Policy"]
+    return dict(part.strip().split(" ", 1) for part in policy.split(";") if " " in part.strip())
+
+
+@pytest.mark.parametrize("url", ["/", "/library/", "/directory/", "/accounts/login/", "/gongshi/", "/admin/login/"])
+def test_pages_carry_a_content_security_policy_without_inline_script(client, policy_data, url):
+    policy = csp(client.get(url))
+    assert policy["default-src"] == "'self'" and policy["object-src"] == "'none'"
+    assert "'unsafe-inline'" not in policy["script-src"] and "'unsafe-eval'" not in policy["script-src"]
+    assert policy["frame-ancestors"] == "'none'"
+
+
+def test_the_admin_pages_carry_it_too(client, policy_data):
+    client.force_login(User.objects.create_superuser("root", "root@example.cn", "x-long-password"))
+    response = client.get(reverse("admin:measures_measure_changelist"))
+    assert response.status_code == 200 and "'self'" in csp(response)["script-src"]
+
+
+def template_problems() -> list[str]:
+    inline = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>|\son[a-z]+=|\sstyle=", re.I)
+    return [
+        f"{path.relative_to(TEMPLATES)}: {m.group(0)}"
+        for path in TEMPLATES.rglob("*.html")
+        for m in inline.finditer(path.read_text())
+    ]
+
+
+def test_no_template_has_inline_script_handlers_or_styles():
+    # The policy would block them: behaviour goes to static/js/portal.js (data- attributes), looks to CSS classes.
+    assert template_problems() == []
+
+
+def test_scripts_and_styles_are_served_from_this_site():
+    base = (TEMPLATES / "base.html").read_text()
+    sources = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', base) + re.findall(r"\{% static '([^']+)' %\}", base)
+    assert sources and not [s for s in sources if s.startswith(("http:", "https:", "//"))]
+
+
+def test_sign_in_is_limited_and_the_name_typed_is_kept(client, limits):
+    user = EnterpriseUserFactory()
+    for _ in range(2):
+        client.post(reverse("accounts:login"), {"username": user.username, "password": "wrong"})
+    response = client.post(reverse("accounts:login"), {"username": user.username, "password": "correct-horse-battery"})
+    page = response.content.decode()
+    assert response.status_code == 429 and "提交过于频繁" in page and f'value="{user.username}"' in page
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_the_admin_sign_in_is_limited_too(client, limits):
+    staff = StaffUserFactory()
+    for _ in range(2):
+        client.post(reverse("admin:login"), {"username": staff.username, "password": "wrong"})
+    response = client.post(reverse("admin:login"), {"username": staff.username, "password": "correct-horse-battery"})
+    assert response.status_code == 429 and "操作过于频繁" in response.content.decode()
+
+
+def test_the_limit_counts_each_client_address_apart(client, limits, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    user = EnterpriseUserFactory()
+    for address in ("10.0.0.1", "10.0.0.1", "10.0.0.2"):
+        response = client.post(
+            reverse("accounts:login"),
+            {"username": user.username, "password": "correct-horse-battery"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.7, {address}",
+        )
+    assert response.status_code == 302
+
+
+def test_registration_is_limited_and_keeps_what_was_typed(client, limits):
+    for _ in range(2):
+        client.post(reverse("accounts:register"), {**REGISTRATION, "password2": "mismatch"})
+    response = client.post(reverse("accounts:register"), REGISTRATION)
+    page = response.content.decode()
+    assert response.status_code == 429 and "北京门城科技有限公司" in page and "91110000600037341L" in page
+    assert not User.objects.filter(username="zhang@example.cn").exists()
+
+
+def test_an_idle_staff_session_ends_sooner_than_an_enterprises(client, settings):
+    settings.STAFF_SESSION_IDLE_SECONDS, settings.SESSION_COOKIE_AGE = 30 * 60, 60 * 60
+    client.force_login(StaffUserFactory(is_superuser=True))
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=31)):
+        response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and response.url.startswith(reverse("admin:login"))
+
+
+def test_an_enterprise_session_lasts_its_own_idle_time(client, settings):
+    settings.STAFF_SESSION_IDLE_SECONDS, settings.SESSION_COOKIE_AGE = 30 * 60, 60 * 60
+    client.force_login(EnterpriseUserFactory())
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=31)):
+        assert client.get(reverse("accounts:profile")).status_code == 200
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=95)):
+        assert client.get(reverse("accounts:profile")).status_code == 302
+
+
+def test_the_production_settings_pass_the_deployment_checks():
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_", "DEBUG"))},
+        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "SECRET_KEY": "x" * 20 + uuid.uuid4().hex + uuid.uuid4().hex,
+        "ALLOWED_HOSTS": "portal.example.gov.cn",
+        "PORTAL_BASE_URL": "https://portal.example.gov.cn",
+        "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
+    }
+    command = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"]
+    result = subprocess.run(command, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
