@@ -16,7 +16,7 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = [
         *BaseUserAdmin.fieldsets,
         (_("企业"), {"fields": ["enterprise", "mobile", "email_confirmed"]}),
-        (_("工作人员角色"), {"fields": ["role", "staff_district", "department"]}),
+        (_("工作人员角色"), {"fields": ["role", "staff_district", "department", "is_head"]}),
     ]
 
 

@@ -69,6 +69,11 @@ class User(AbstractUser):
         related_name="staff_users",
         help_text=_("审核人必填：审核本部门牵头的政策措施的申请。"),
     )
+    is_head = models.BooleanField(
+        _("负责人"),
+        default=False,
+        help_text=_("部门（财政为本区财政）的负责人：申请超过办理时限未处理时，向其上报。"),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")

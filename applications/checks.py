@@ -17,12 +17,39 @@ def submission_problems(application: Application, on: datetime.date | None = Non
     on = on or timezone.localdate()
     return [
         *window_problems(application, on),
+        *relative_deadline_problems(application, on),
         *document_problems(application, on),
         *ban_problems(application, on),
         *duplicate_problems(application),
         *declaration_problems(application),
         *eligibility_and_cap_problems(application, on),
     ]
+
+
+def relative_deadline_problems(application: Application, on: datetime.date) -> list[str]:
+    """A measure whose deadline runs from the enterprise's own event: the date is needed, and not past."""
+    measure = application.measure
+    if not measure.has_relative_deadline:
+        return []
+    if application.event_date is None:
+        return [_("请填写“%(event)s”的日期，申请期限由它起算。") % {"event": measure.apply_within_event}]
+    if application.event_date > on:
+        return [_("“%(event)s”的日期不能晚于今天。") % {"event": measure.apply_within_event}]
+    apply_by = measure.apply_by(application.event_date)
+    if apply_by < on:
+        return [
+            _(
+                "申请期限已于%(date)s届满（%(event)s之日为%(event_date)s），逾期视为自动放弃。依据%(citation)s：“%(words)s”。"
+            )
+            % {
+                "date": apply_by.isoformat(),
+                "event": measure.apply_within_event,
+                "event_date": application.event_date.isoformat(),
+                "citation": measure.citation,
+                "words": measure.deadline_rule,
+            }
+        ]
+    return []
 
 
 def window_problems(application: Application, on: datetime.date) -> list[str]:

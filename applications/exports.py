@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import BytesIO
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .models import Application, Payment, Status
+from .models import Application, Ban, Payment, Recovery, Status
 
 EXPORTED_STATUSES = [Status.APPROVED, Status.DISBURSING, Status.DISBURSED, Status.CLOSED]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -100,7 +101,83 @@ def approved_and_paid_workbook(applications: QuerySet[Application]) -> Workbook:
             for p in payments
         ),
     )
+    _sanction_sheets(workbook, applications)
     return workbook
+
+
+def _sanction_sheets(workbook: Workbook, applications: QuerySet[Application]) -> None:
+    """The recoveries of revoked awards and the bans, for the cases (and their enterprises) the user may see."""
+    recoveries = (
+        Recovery.objects.filter(application__in=applications.values("pk"))
+        .select_related("application", "enterprise", "district", "finding")
+        .annotate(repaid=Sum("repayments__amount"))
+        .order_by("due_on", "pk")
+    )
+    _sheet(
+        workbook,
+        _("资金收缴"),
+        [
+            _("申请编号"),
+            _("企业名称"),
+            _("统一社会信用代码"),
+            _("行政区"),
+            _("处理决定文号"),
+            _("应收缴金额（元）"),
+            _("已退回（元）"),
+            _("尚欠（元）"),
+            _("退回截止日期"),
+            _("状态"),
+        ],
+        (
+            [
+                r.application.reference,
+                r.enterprise.name,
+                r.enterprise.credit_code,
+                r.district.name,
+                r.finding.decision_number,
+                r.amount_due,
+                r.repaid or Decimal("0.00"),
+                r.amount_due - (r.repaid or Decimal("0.00")),
+                r.due_on,
+                r.get_state_display(),
+            ]
+            for r in recoveries
+        ),
+    )
+    bans = (
+        Ban.objects.filter(
+            enterprise__in=applications.values("enterprise"), district__in=applications.values("district")
+        )
+        .select_related("enterprise", "district")
+        .order_by("-starts_on", "pk")
+    )
+    _sheet(
+        workbook,
+        _("禁止申请"),
+        [
+            _("企业名称"),
+            _("统一社会信用代码"),
+            _("行政区"),
+            _("处理决定文号"),
+            _("决定日期"),
+            _("禁止申请起始日"),
+            _("禁止申请截止日"),
+            _("事由"),
+        ],
+        (
+            [
+                b.enterprise.name,
+                b.enterprise.credit_code,
+                b.district.name,
+                b.decision_number,
+                b.decision_date,
+                b.starts_on,
+                b.ends_on,
+                b.reason,
+            ]
+            for b in bans
+        ),
+    )
 
 
 def workbook_response(workbook: Workbook, filename: str) -> HttpResponse:

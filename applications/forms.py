@@ -3,18 +3,26 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .calendar import add_working_days
+from measures.workdays import add_working_days
+
 from .declarations import required_declarations
 from .estimates import parse_inputs, rule_inputs
-from .models import Application
+from .models import Application, FraudFinding
 from .workflow import CORRECTION_WORKING_DAYS, Transition
 
 INPUT_PREFIX = "input_"
 DECLARATION_PREFIX = "declare_"
+
+
+def date_input() -> forms.DateInput:
+    """Return an <input type="date">. Its value must be ISO: zh-hans formats dates as 2026/11/22, which the
+    browser rejects and shows as an empty field, so a prefilled date (today, a default deadline) was lost."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -40,7 +48,7 @@ def _input_field(spec) -> forms.Field:
         "money": forms.TextInput(attrs={"inputmode": "decimal"}),
         "decimal": forms.TextInput(attrs={"inputmode": "decimal"}),
         "integer": forms.TextInput(attrs={"inputmode": "numeric"}),
-        "date": forms.DateInput(attrs={"type": "date"}),
+        "date": date_input(),
     }
     return forms.CharField(widget=widgets.get(spec.type, forms.TextInput()), max_length=100, **common)
 
@@ -65,6 +73,14 @@ class ApplicationForm(forms.Form):
             self.fields[f"{DECLARATION_PREFIX}{declaration.key}"] = forms.BooleanField(
                 label=declaration.label, required=False
             )
+        if measure.has_relative_deadline:
+            self.fields["event_date"] = forms.DateField(
+                label=_("%(event)s的日期") % {"event": measure.apply_within_event},
+                required=False,
+                initial=application.event_date,
+                widget=date_input(),
+                help_text=_("申请期限自该日起算：“%(rule)s”") % {"rule": measure.deadline_rule},
+            )
         self.fields["attachments"] = MultipleFileField(
             label=_("上传附件"),
             required=False,
@@ -75,7 +91,11 @@ class ApplicationForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
-            Fieldset(_("申报数据"), *(f"{INPUT_PREFIX}{s.name}" for s in self.specs)),
+            Fieldset(
+                _("申报数据"),
+                *(["event_date"] if "event_date" in self.fields else []),
+                *(f"{INPUT_PREFIX}{s.name}" for s in self.specs),
+            ),
             Fieldset(_("承诺事项"), *(f"{DECLARATION_PREFIX}{d.key}" for d in self.declarations)),
             Fieldset(_("附件"), "attachments"),
         )
@@ -88,7 +108,8 @@ class ApplicationForm(forms.Form):
             if spec.type == "boolean":
                 values[spec.name] = "true" if self.data.get(name) in ("on", "true", "1") else ""
             else:
-                values[spec.name] = (self.data.get(name) or "").strip()
+                # PostgreSQL cannot store NUL in JSON; the field itself reports it (ProhibitNullCharactersValidator).
+                values[spec.name] = (self.data.get(name) or "").replace("\x00", "").strip()
         return values
 
     def raw_declarations(self) -> dict[str, bool]:
@@ -105,6 +126,8 @@ class ApplicationForm(forms.Form):
         for key, confirmed in self.raw_declarations().items():
             if not confirmed:
                 self.add_error(f"{DECLARATION_PREFIX}{key}", _("提交前请确认此项承诺。"))
+        if "event_date" in self.fields and not cleaned.get("event_date") and "event_date" not in self.errors:
+            self.add_error("event_date", _("请填写此日期，申请期限由它起算。"))
         return cleaned
 
 
@@ -125,12 +148,8 @@ class TransitionForm(forms.Form):
 
     comment = forms.CharField(label=gettext_lazy("意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     amount = forms.DecimalField(label=gettext_lazy("金额（元）"), max_digits=14, decimal_places=2, required=False)
-    due_on = forms.DateField(
-        label=gettext_lazy("补正截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    paid_on = forms.DateField(
-        label=gettext_lazy("拨付日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = forms.DateField(label=gettext_lazy("补正截止日期"), required=False, widget=date_input())
+    paid_on = forms.DateField(label=gettext_lazy("拨付日期"), required=False, widget=date_input())
     bank_reference = forms.CharField(label=gettext_lazy("银行流水号"), max_length=64, required=False)
 
     def __init__(self, *args, transition: Transition, application: Application | None = None, **kwargs):
@@ -197,3 +216,62 @@ class ObjectionForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+class FraudFindingForm(forms.ModelForm):
+    """A district administrator's record of a fraud finding; the clause and the repayment date are prefilled."""
+
+    class Meta:
+        model = FraudFinding
+        fields = [
+            "application",
+            "evidence",
+            "decision_number",
+            "decision_date",
+            "persons_responsible",
+            "referred_to_judiciary",
+            "clause_quote",
+            "recovery_due_on",
+        ]
+        widgets = {
+            "decision_date": date_input(),
+            "recovery_due_on": date_input(),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if "recovery_due_on" in self.fields:
+            self.fields["recovery_due_on"].required = False
+            self.fields["recovery_due_on"].help_text = gettext_lazy("不填则为处理决定日期后 %(days)s 天。") % {
+                "days": settings.RECOVERY_DUE_DAYS
+            }
+        if "clause_quote" in self.fields:
+            self.fields["clause_quote"].help_text = gettext_lazy(
+                "已按本区政策文件的附则预填；本区文件未规定的，请填写处理决定所依据的条款原文。"
+            )
+
+    def clean(self):
+        from .sanctions import default_recovery_due_on, finding_problems
+
+        cleaned = super().clean()
+        application = cleaned.get("application")
+        if application is not None and self.user is not None:
+            for problem in finding_problems(application, self.user):
+                self.add_error("application", problem)
+        decision_date = cleaned.get("decision_date")
+        if decision_date:
+            if decision_date > timezone.localdate():
+                self.add_error("decision_date", _("处理决定日期不能晚于今天。"))
+            if not cleaned.get("recovery_due_on"):
+                cleaned["recovery_due_on"] = default_recovery_due_on(decision_date)
+                self.instance.recovery_due_on = cleaned["recovery_due_on"]
+            elif cleaned["recovery_due_on"] < decision_date:
+                self.add_error("recovery_due_on", _("退回资金截止日期不能早于处理决定日期。"))
+        return cleaned
+
+
+class RepaymentForm(forms.Form):
+    amount = forms.DecimalField(label=gettext_lazy("退回金额（元）"), max_digits=14, decimal_places=2, min_value=0.01)
+    paid_on = forms.DateField(label=gettext_lazy("退回日期"), widget=date_input())
+    bank_reference = forms.CharField(label=gettext_lazy("银行流水号"), max_length=64)

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import optional_amount
 
+from .audit import event_hash
+
 
 @deconstructible
 class PrivateStorage(FileSystemStorage):
@@ -49,11 +51,28 @@ class Status(models.TextChoices):
     REJECTED = "rejected", _("未通过")
     WITHDRAWN = "withdrawn", _("已撤回")
     LAPSED = "lapsed", _("逾期视为放弃")
+    REVOKED = "revoked", _("已撤销（弄虚作假，全额收缴）")
 
 
-TERMINAL_STATUSES = [Status.CLOSED, Status.REJECTED, Status.WITHDRAWN, Status.LAPSED]
+TERMINAL_STATUSES = [Status.CLOSED, Status.REJECTED, Status.WITHDRAWN, Status.LAPSED, Status.REVOKED]
 EDITABLE_STATUSES = [Status.DRAFT, Status.RETURNED]
-FINANCE_STATUSES = [Status.FINANCE_REVIEW, Status.APPROVED, Status.DISBURSING, Status.DISBURSED, Status.CLOSED]
+FINANCE_STATUSES = [
+    Status.FINANCE_REVIEW,
+    Status.APPROVED,
+    Status.DISBURSING,
+    Status.DISBURSED,
+    Status.CLOSED,
+    Status.REVOKED,
+]
+# The states in which a case holds an award that a fraud finding can revoke.
+AWARDED_STATUSES = [
+    Status.PUBLICITY,
+    Status.FINANCE_REVIEW,
+    Status.APPROVED,
+    Status.DISBURSING,
+    Status.DISBURSED,
+    Status.CLOSED,
+]
 PAYABLE_STATUSES = [Status.APPROVED, Status.DISBURSING]
 
 
@@ -108,6 +127,8 @@ class Application(models.Model):
         "measures.District", verbose_name=_("行政区"), on_delete=models.PROTECT, related_name="+", editable=False
     )
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # When the case entered its present state: the start of the working-day limit of whoever it waits for.
+    status_changed_at = models.DateTimeField(_("进入当前状态的时间"), default=timezone.now)
     inputs = models.JSONField(_("申报数据"), default=dict, blank=True)
     declarations = models.JSONField(_("承诺事项"), default=dict, blank=True)
     estimate_amount = optional_amount(max_digits=14, verbose_name=_("测算金额（元）"))
@@ -125,6 +146,9 @@ class Application(models.Model):
         related_name="applications",
     )
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    # For a measure whose deadline runs from the enterprise's own event (Measure.apply_within_*).
+    event_date = models.DateField(_("起算事项发生日期"), null=True, blank=True)
+    apply_by = models.DateField(_("申请截止日期"), null=True, blank=True)
     correction_request = models.TextField(_("补正要求"), blank=True)
     correction_due_on = models.DateField(_("补正截止日期"), null=True, blank=True)
     verification_due_on = models.DateField(_("核实截止日期"), null=True, blank=True)
@@ -149,6 +173,9 @@ class Application(models.Model):
             models.Index(fields=["measure", "status"], name="application_measure_queue"),
             models.Index(fields=["enterprise", "status"], name="application_enterprise"),
             models.Index(fields=["status", "publicity_ends_on"], name="application_publicity"),
+            models.Index(fields=["status", "status_changed_at"], name="application_waiting"),
+            models.Index(fields=["status", "correction_due_on"], name="application_correction"),
+            models.Index(fields=["status", "apply_by"], name="application_apply_by"),
         ]
         constraints = [
             # One case per enterprise and measure until it ends; reapplying after a rejection is allowed.
@@ -171,6 +198,13 @@ class Application(models.Model):
             self.reference = ReferenceSequence.next_reference(timezone.localdate().year)
         if not self.district_id:
             self.district_id = self.measure.document.district_id
+        self.apply_by = self.measure.apply_by(self.event_date)
+        if (
+            "update_fields" in kwargs
+            and kwargs["update_fields"] is not None
+            and "event_date" in kwargs["update_fields"]
+        ):
+            kwargs["update_fields"] = {*kwargs["update_fields"], "apply_by"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -258,6 +292,11 @@ class Event(models.Model):
     amount = optional_amount(max_digits=14, verbose_name=_("金额（元）"))
     amount_field = models.CharField(_("金额类型"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    # A hash chain per case: each event's hash covers its content and the previous event's hash, so that a changed
+    # or removed row shows (`manage.py verify_audit_chain`). Events are written with the case's row locked.
+    sequence = models.PositiveIntegerField(_("序号"), default=0, editable=False)
+    prev_hash = models.CharField(_("上一条记录的哈希"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("哈希"), max_length=64, blank=True, editable=False)
 
     objects = EventQuerySet.as_manager()
 
@@ -265,6 +304,9 @@ class Event(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "sequence"], name="event_sequence_per_application")
+        ]
 
     def __str__(self) -> str:
         return f"{self.application} {self.action_label}"
@@ -272,10 +314,21 @@ class Event(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise PermissionError("Events are append-only: an event cannot be changed.")
+        last = (
+            Event.objects.filter(application_id=self.application_id)
+            .order_by("-sequence")
+            .values_list("sequence", "hash")
+            .first()
+        )
+        self.sequence, self.prev_hash = (last[0] + 1, last[1]) if last else (1, "")
+        self.hash = self.compute_hash()
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Events are append-only: an event cannot be deleted.")
+
+    def compute_hash(self) -> str:
+        return event_hash(self)
 
     @property
     def actor_display(self) -> str:
@@ -351,6 +404,14 @@ class Ban(models.Model):
     decision_date = models.DateField(_("决定日期"))
     reason = models.TextField(_("事由"))
     clause_quote = models.TextField(_("依据条款原文"))
+    finding = models.OneToOneField(
+        "FraudFinding",
+        verbose_name=_("查处记录"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ban",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -374,3 +435,216 @@ class Ban(models.Model):
     def quote(self) -> str:
         """The clause the ban rests on (the name measures.matching reads)."""
         return self.clause_quote
+
+
+class FraudFinding(models.Model):
+    """A district administrator's record that an award was obtained by fraud (弄虚作假骗取奖励补贴).
+
+    Saving one queues `applications.tasks.process_fraud_finding`, which revokes the award, opens the recovery of the
+    full amount paid (全额收缴) and bans the enterprise from the district's subsidies for three years.
+    """
+
+    application = models.OneToOneField(
+        Application, verbose_name=_("涉及的申请"), on_delete=models.PROTECT, related_name="fraud_finding"
+    )
+    evidence = models.TextField(_("查实的事实和证据"))
+    decision_number = models.CharField(_("处理决定文号"), max_length=100)
+    decision_date = models.DateField(_("处理决定日期"))
+    persons_responsible = models.TextField(_("有关责任人员"), help_text=_("姓名、职务，每行一人。"))
+    referred_to_judiciary = models.BooleanField(
+        _("涉嫌犯罪，已移送司法机关"), default=False, help_text=_("“涉嫌犯罪的，由司法机关处理。”")
+    )
+    clause_quote = models.TextField(_("依据条款原文"))
+    recovery_due_on = models.DateField(_("退回资金截止日期"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    processed_at = models.DateTimeField(_("处理完成时间"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-decision_date", "-pk"]
+        verbose_name = _("弄虚作假查处记录")
+        verbose_name_plural = _("弄虚作假查处记录")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recovery_due_on__gte=models.F("decision_date")), name="recovery_due_after_decision"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_number}（{self.application}）"
+
+
+class Recovery(models.Model):
+    """The recovery of everything paid under a revoked award (全额收缴), tracked until fully repaid."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("追缴中")
+        CLOSED = "closed", _("已全额收缴")
+
+    finding = models.OneToOneField(
+        FraudFinding, verbose_name=_("查处记录"), on_delete=models.PROTECT, related_name="recovery"
+    )
+    application = models.ForeignKey(
+        Application, verbose_name=_("涉及的申请"), on_delete=models.PROTECT, related_name="recoveries"
+    )
+    enterprise = models.ForeignKey(
+        "accounts.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="recoveries"
+    )
+    district = models.ForeignKey(
+        "measures.District", verbose_name=_("行政区"), on_delete=models.PROTECT, related_name="+"
+    )
+    amount_due = models.DecimalField(_("应收缴金额（元）"), max_digits=14, decimal_places=2)
+    due_on = models.DateField(_("退回截止日期"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.OPEN)
+    opened_at = models.DateTimeField(_("立案时间"), default=timezone.now)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["state", "due_on", "pk"]
+        verbose_name = _("资金收缴")
+        verbose_name_plural = _("资金收缴")
+        indexes = [models.Index(fields=["state", "due_on"], name="recovery_due")]
+        constraints = [models.CheckConstraint(condition=Q(amount_due__gt=0), name="recovery_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.amount_due}"
+
+    def repaid_total(self) -> Decimal:
+        return self.repayments.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+    def outstanding(self) -> Decimal:
+        return self.amount_due - self.repaid_total()
+
+
+class Repayment(models.Model):
+    """Money returned by the enterprise under a recovery, recorded by the district's finance officer."""
+
+    recovery = models.ForeignKey(
+        Recovery, verbose_name=_("资金收缴"), on_delete=models.PROTECT, related_name="repayments"
+    )
+    paid_on = models.DateField(_("退回日期"))
+    amount = models.DecimalField(_("退回金额（元）"), max_digits=14, decimal_places=2)
+    bank_reference = models.CharField(_("银行流水号"), max_length=64)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["paid_on", "pk"]
+        verbose_name = _("退回资金记录")
+        verbose_name_plural = _("退回资金记录")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="repayment_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.recovery} {self.paid_on} {self.amount}"
+
+
+class NoticeKind(models.TextChoices):
+    EVENT = "event", _("办理进度")
+    DRAFT_CLOSING_7 = "draft_closing_7", _("草稿：申报期7天后截止")
+    DRAFT_CLOSING_3 = "draft_closing_3", _("草稿：申报期3天后截止")
+    DRAFT_CLOSING_1 = "draft_closing_1", _("草稿：申报期明天截止")
+    CORRECTION_DUE_3 = "correction_due_3", _("补正期限3天后届满")
+    CORRECTION_DUE_1 = "correction_due_1", _("补正期限明天届满")
+    WAITING_OVERDUE = "waiting_overdue", _("超过办理时限")
+    ESCALATION = "escalation", _("超时上报部门负责人")
+    DIGEST = "digest", _("每日待办汇总")
+    RECOVERY_DUE_7 = "recovery_due_7", _("退回资金7天后到期")
+    RECOVERY_DUE_1 = "recovery_due_1", _("退回资金明天到期")
+    RECOVERY_OVERDUE = "recovery_overdue", _("退回资金逾期")
+    RECOVERY_ESCALATION = "recovery_escalation", _("退回资金逾期上报")
+    SANCTION = "sanction", _("查处决定")
+    BAN_ENDED = "ban_ended", _("禁止申请期届满")
+
+
+class NoticeQuerySet(models.QuerySet):
+    def for_enterprise(self):
+        return self.filter(audience=Notice.Audience.ENTERPRISE)
+
+
+class Notice(models.Model):
+    """One e-mail the portal sends: written, with its recipients and text, in the transaction of what it is about,
+    then sent by a Celery task (`send_notice`). The partial unique keys make every reminder happen at most once."""
+
+    class Audience(models.TextChoices):
+        ENTERPRISE = "enterprise", _("申请企业")
+        STAFF = "staff", _("经办人员")
+        HEAD = "head", _("部门负责人")
+        USER = "user", _("个人")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已发送")
+        NO_RECIPIENT = "no_recipient", _("无收件地址")
+        FAILED = "failed", _("发送失败")
+
+    kind = models.CharField(_("类型"), max_length=30, choices=NoticeKind.choices)
+    audience = models.CharField(_("对象"), max_length=12, choices=Audience.choices)
+    application = models.ForeignKey(
+        Application, verbose_name=_("申请"), on_delete=models.PROTECT, null=True, blank=True, related_name="notices"
+    )
+    event = models.ForeignKey(
+        Event, verbose_name=_("办理记录"), on_delete=models.PROTECT, null=True, blank=True, related_name="notices"
+    )
+    enterprise = models.ForeignKey(
+        "accounts.Enterprise",
+        verbose_name=_("企业"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("收件人账号"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+    )
+    due_on = models.DateField(_("所涉期限"), null=True, blank=True)
+    recipients = models.JSONField(_("收件人"), default=list)
+    subject = models.CharField(_("主题"), max_length=200)
+    body = models.TextField(_("正文"))
+    state = models.CharField(_("发送状态"), max_length=12, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("发送次数"), default=0)
+    last_error = models.TextField(_("最近一次错误"), blank=True)
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("通知和提醒")
+        verbose_name_plural = _("通知和提醒")
+        indexes = [
+            models.Index(fields=["state", "created_at"], name="notice_outbox"),
+            models.Index(fields=["application", "created_at"], name="notice_timeline"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "audience"], condition=Q(event__isnull=False), name="notice_once_per_event"
+            ),
+            models.UniqueConstraint(
+                fields=["application", "kind", "audience", "due_on"],
+                condition=Q(event__isnull=True, application__isnull=False),
+                name="notice_once_per_case_kind_due",
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise", "kind", "due_on"],
+                condition=Q(application__isnull=True, enterprise__isnull=False),
+                name="notice_once_per_enterprise_kind_due",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "due_on"],
+                condition=Q(application__isnull=True, user__isnull=False),
+                name="notice_once_per_user_kind_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -36,10 +36,10 @@ def applications_visible_to(user: User | None) -> QuerySet[Application]:
         return qs.filter(enterprise_id=user.enterprise_id)
     if not user.is_staff:
         return qs.none()
-    if user.is_superuser:
-        return qs
-    # An enterprise's draft is its own business until it is submitted.
+    # An enterprise's draft is its own business until it is submitted, for every member of staff.
     staff_qs = qs.exclude(status=Status.DRAFT)
+    if user.is_superuser:
+        return staff_qs
     district_id = user.work_district_id
     match user.role:
         case StaffRole.REVIEWER:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Enterprise, User
 from measures.models import Measure
 
+from .file_checks import structure_problem
 from .models import Application, Attachment, Objection, Status
 from .workflow import TransitionError, apply_transition
 
@@ -69,13 +70,22 @@ def _editable(application: Application) -> None:
 
 
 def application_save_draft(
-    *, application: Application, user: User, inputs: dict[str, str], declarations: dict[str, bool]
+    *,
+    application: Application,
+    user: User,
+    inputs: dict[str, str],
+    declarations: dict[str, bool],
+    event_date: datetime.date | None = None,
 ) -> Application:
     """Keep what the applicant typed, valid or not, so that nothing is lost between visits."""
     _editable(application)
     application.inputs = {name: str(value) for name, value in inputs.items()}
     application.declarations = {key: bool(value) for key, value in declarations.items()}
-    application.save(update_fields=["inputs", "declarations", "updated_at"])
+    fields = ["inputs", "declarations", "updated_at"]
+    if event_date is not None:
+        application.event_date = event_date
+        fields.append("event_date")
+    application.save(update_fields=fields)
     return application
 
 
@@ -115,6 +125,9 @@ def attachment_add(*, application: Application, user: User, upload: UploadedFile
             _("文件“%(name)s”的内容不是 PDF、图片或 Office 文档（系统按文件内容而非扩展名识别），未上传。")
             % {"name": name}
         )
+    problem = structure_problem(upload, kind.mime, name)
+    if problem:
+        raise ValidationError(problem)
     if application.attachments.filter(removed_at__isnull=True).count() >= settings.ATTACHMENTS_PER_APPLICATION:
         raise ValidationError(
             _("每件申请最多上传 %(n)s 个附件，文件“%(name)s”未上传。")

@@ -6,6 +6,7 @@ app_name = "applications"
 
 urlpatterns = [
     path("applications/", views.application_list, name="list"),
+    path("applications/sanctions/", views.sanctions, name="sanctions"),
     path("applications/new/<int:measure_id>/", views.application_start, name="start"),
     path("applications/<int:pk>/", views.application_detail, name="detail"),
     path("applications/<int:pk>/edit/", views.application_edit, name="edit"),

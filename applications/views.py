@@ -5,11 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.security import rate_limit, too_many_requests
 from accounts.views import enterprise_required
 from measures.models import Measure
 
@@ -17,7 +20,7 @@ from . import services
 from .estimates import estimate, parse_inputs
 from .filters import MyApplicationFilter
 from .forms import ApplicationForm, ObjectionForm
-from .models import Application, Attachment, Status
+from .models import Application, Attachment, Ban, Notice, Recovery, Status
 from .permissions import applications_visible_to
 from .workflow import TransitionError, apply_transition, available_transitions
 
@@ -62,6 +65,10 @@ def application_start(request, measure_id: int):
     if not measure.monetary:
         messages.error(request, _("该措施不涉及资金申报，请按条款所述的方式办理。"))
         return redirect(measure.get_absolute_url())
+    ban = active_ban(request.user.enterprise_id, measure.document.district_id)
+    if ban is not None:
+        # A banned enterprise cannot even start: the page says why, until when, and on which clause.
+        return render(request, "applications/start.html", {"measure": measure, "ban": ban}, status=403)
     if request.method == "POST":
         application, created = services.application_start(
             enterprise=request.user.enterprise, measure=measure, user=request.user
@@ -71,6 +78,16 @@ def application_start(request, measure_id: int):
             return redirect(application.get_absolute_url())
         return redirect("applications:edit", application.pk)
     return render(request, "applications/start.html", {"measure": measure})
+
+
+def _typed_date(form, name: str):
+    """Return the date typed into a form's field if it is a valid date, else None (the form reports the error)."""
+    if name not in form.fields:
+        return None
+    try:
+        return form.fields[name].clean(form.data.get(name))
+    except ValidationError:
+        return None
 
 
 def _upload_files(request, application: Application) -> bool:
@@ -101,6 +118,7 @@ def application_edit(request, pk: int):
             user=request.user,
             inputs=form.raw_inputs(),
             declarations=form.raw_declarations(),
+            event_date=_typed_date(form, "event_date"),
         )
         uploads_ok = _upload_files(request, application)
         if form.is_valid() and uploads_ok:
@@ -120,6 +138,7 @@ def application_edit(request, pk: int):
 
 
 @enterprise_required
+@rate_limit("submission", key="user_or_ip")
 def application_confirm(request, pk: int):
     application = _own(request, pk)
     if not application.is_editable:
@@ -163,8 +182,41 @@ def application_detail(request, pk: int):
         "payments": application.payments.all(),
         "attachments": application.attachments.filter(removed_at__isnull=True),
         "can_withdraw": any(t.action == "withdraw" for t in available_transitions(request.user, application)),
+        "notices": application.notices.for_enterprise().order_by("-created_at"),
+        "ban": active_ban(application.enterprise_id, application.district_id),
+        "recovery": application.recoveries.first(),
     }
     return render(request, "applications/detail.html", context)
+
+
+def active_ban(enterprise_id: int, district_id: int) -> Ban | None:
+    return (
+        Ban.objects.active()
+        .filter(enterprise_id=enterprise_id, district_id=district_id)
+        .select_related("district")
+        .order_by("-ends_on")
+        .first()
+    )
+
+
+@enterprise_required
+def sanctions(request):
+    """The enterprise's bans and recoveries, with their decisions, clauses, repayments and reminders."""
+    enterprise_id = request.user.enterprise_id
+    context = {
+        "bans": Ban.objects.filter(enterprise_id=enterprise_id).select_related("district", "finding__application"),
+        "recoveries": Recovery.objects.filter(enterprise_id=enterprise_id)
+        .select_related("application__measure__document", "finding", "district")
+        .prefetch_related("repayments"),
+        "reminders": Notice.objects.filter(enterprise_id=enterprise_id, audience=Notice.Audience.ENTERPRISE)
+        .filter(
+            Q(kind__in=["sanction", "recovery_due_7", "recovery_due_1", "recovery_overdue", "ban_ended"])
+            | Q(event__action="repayment")
+        )
+        .order_by("-created_at")[:50],
+        "today": timezone.localdate(),
+    }
+    return render(request, "applications/sanctions.html", context)
 
 
 @enterprise_required
@@ -227,8 +279,13 @@ def publicity_list(request):
     return render(request, "applications/publicity_list.html", context)
 
 
+@rate_limit("objection", block=False)
 def publicity_objection(request, reference: str):
     application = get_object_or_404(_in_publicity(), reference=reference)
+    if request.retry_after:  # too many objections from this address: the form again, with what was typed
+        form = ObjectionForm(initial=request.POST.dict())
+        context = {"application": application, "form": form}
+        return too_many_requests(request, "applications/publicity_objection.html", context)
     form = ObjectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
-from functools import partial
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
@@ -22,11 +21,11 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.services import profile_record_version
+from measures.workdays import add_working_days, working_period_end
 
-from .calendar import add_working_days, working_period_end
 from .checks import submission_problems
 from .estimates import estimate, parse_inputs
-from .models import Application, Event, Payment, Status
+from .models import AWARDED_STATUSES, Application, Event, Payment, Status
 from .permissions import Role, roles_for
 
 DEFAULT_PUBLICITY_WORKING_DAYS = 5  # "公示…5个工作日" (DOMAIN.md, section 4), where a measure states none
@@ -125,6 +124,16 @@ TRANSITIONS: dict[str, Transition] = {
             {E},
         ),
         _t("lapse", gettext_lazy("逾期未补正，视为放弃"), {S.RETURNED}, S.LAPSED, {SYS, A}, bulk=True),
+        # Carried out by the portal (applications.sanctions) after a district administrator records a fraud finding.
+        _t(
+            "revoke",
+            gettext_lazy("查实弄虚作假，撤销奖励补贴"),
+            # From any open state after submission: the case may have moved on before the finding is carried out.
+            set(AWARDED_STATUSES) | REVIEW_STATES | {S.RETURNED},
+            S.REVOKED,
+            {SYS},
+            needs_comment=True,
+        ),
     ]
 }
 
@@ -327,11 +336,13 @@ def apply_transition(
     `actor` None is the portal itself (scheduled tasks, a public objection). Raises a TransitionError subclass
     with a Chinese message when the action cannot be taken.
     """
-    from .notifications import event_notify
+    from .notifications import event_notices
 
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise Invalid(_("未知的操作。"))
+    if amount is not None:
+        amount = Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)  # yuan, to the fen
     _check_input(transition, comment, amount)
     ctx = Context(actor=actor, comment=comment, amount=amount, data=data, on=on or timezone.localdate())
     with transaction.atomic():
@@ -354,7 +365,10 @@ def apply_transition(
         application.status = transition.target
         if transition.target_when_partly_paid and application.outstanding() > 0:
             application.status = transition.target_when_partly_paid
+        if application.status != from_status:
+            application.status_changed_at = timezone.now()
         application.save()
         event = write_event(application, transition, ctx, from_status)
-        transaction.on_commit(partial(event_notify, event_id=event.pk), robust=True)
+        # The e-mails are written now, in this transaction, and sent by Celery after the commit.
+        event_notices(event)
     return application

@@ -1,3 +1,4 @@
+import calendar
 import datetime
 import re
 
@@ -202,6 +203,16 @@ class Measure(models.Model):
     window_closes = models.DateField(_("申报截止日期"), null=True, blank=True)
     window_text = models.CharField(_("申报时间（原文）"), max_length=300, blank=True)
     deadline_rule = models.CharField(_("申报期限规则（原文）"), max_length=300, blank=True)
+    # A deadline counted from an event of the enterprise's own ("…满一年的企业,可于次月起六个月内提出申请"): the
+    # application asks for the event's date and may be submitted up to `apply_by(event_date)`.
+    apply_within_event = models.CharField(
+        _("申请期限的起算事项"), max_length=100, blank=True, help_text=_("如“社会保险缴费满一年”。")
+    )
+    apply_within_months = models.PositiveSmallIntegerField(_("申请期限（月）"), null=True, blank=True)
+    apply_within_days = models.PositiveSmallIntegerField(_("申请期限（日）"), null=True, blank=True)
+    apply_within_from_next_month = models.BooleanField(
+        _("次月起算"), default=True, help_text=_("“次月起”：从事项发生的次月1日起算；否则从次日起算。")
+    )
     procedure = models.TextField(_("办理流程"), blank=True)
     publicity_working_days = models.PositiveSmallIntegerField(_("公示期（工作日）"), null=True, blank=True)
     sampling = models.BooleanField(_("随机抽查核实"), default=False)
@@ -256,6 +267,27 @@ class Measure(models.Model):
         """Return the document number (or title) and clause this measure comes from."""
         document = self.document.number or f"《{self.document.title}》"
         return f"{document} {self.clause}".strip()
+
+    @property
+    def has_relative_deadline(self) -> bool:
+        return bool(self.apply_within_event and (self.apply_within_months or self.apply_within_days))
+
+    def apply_by(self, event_date: datetime.date | None) -> datetime.date | None:
+        """Return the last day to apply after the event, or None when the measure states no such deadline."""
+        if not self.has_relative_deadline or event_date is None:
+            return None
+        if self.apply_within_from_next_month:
+            start = (event_date.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        else:
+            start = event_date + datetime.timedelta(days=1)
+        if self.apply_within_months:
+            month = start.month - 1 + self.apply_within_months
+            year, month = start.year + month // 12, month % 12 + 1
+            last = calendar.monthrange(year, month)[1]
+            end = datetime.date(year, month, min(start.day, last))
+        else:
+            end = start + datetime.timedelta(days=self.apply_within_days)
+        return end - datetime.timedelta(days=1)
 
     def window_state(self, on: datetime.date | None = None) -> str:
         """Return 'open', 'not_yet', 'closed' or '' when the document states no window."""

@@ -436,6 +436,26 @@ def _check_rule(where: str, rule: Any, checker: _Checker) -> dict[str, Any] | No
     return {"kind": kind, "params": params, "quote": checker.text(where, rule.get("quote"), "rule.quote")}
 
 
+def _apply_within(where: str, raw: Any, checker: _Checker) -> dict:
+    """`apply_within: {event: 社会保险缴费满一年, months: 6, from: next_month}` (or `days: 90`, `from: next_day`)."""
+    empty = {"event": "", "months": None, "days": None, "from_next_month": True}
+    if raw is None:
+        return empty
+    if not isinstance(raw, dict) or set(raw) - {"event", "months", "days", "from"}:
+        checker.fail(where, "apply_within must be a mapping with event, months or days, and from")
+        return empty
+    event = checker.text(where, raw.get("event"), "apply_within.event", required=True)
+    months, days = raw.get("months"), raw.get("days")
+    if (months is None) == (days is None) or not all(isinstance(v, int) and v > 0 for v in (months or days,)):
+        checker.fail(where, "apply_within needs exactly one of months or days, a positive whole number")
+        return empty
+    start = raw.get("from", "next_month")
+    if start not in ("next_month", "next_day"):
+        checker.fail(where, "apply_within.from must be next_month or next_day")
+        return empty
+    return {"event": event, "months": months, "days": days, "from_next_month": start == "next_month"}
+
+
 def _stacking_group(where: str, raw: Any, checker: _Checker) -> str:
     group = checker.text(where, raw, "stacking_group")
     if group and not KEY.match(group):
@@ -532,6 +552,7 @@ MEASURE_FIELDS = {
     "contacts",
     "window",
     "deadline_rule",
+    "apply_within",
     "procedure",
     "publicity_working_days",
     "sampling",
@@ -707,6 +728,7 @@ def _read_measure(where, raw, document, index: _DepartmentIndex, checker, line_c
         "window_closes": closes,
         "window_text": checker.text(where, window.get("text"), "window.text"),
         "deadline_rule": checker.text(where, raw.get("deadline_rule"), "deadline_rule"),
+        "apply_within": _apply_within(where, raw.get("apply_within"), checker),
         "procedure": checker.text(where, raw.get("procedure"), "procedure"),
         "publicity_working_days": publicity,
         "sampling": bool(raw.get("sampling", False)),

@@ -104,6 +104,7 @@ class CeleryWorker:
         now: datetime.datetime | None = None,
         env: dict[str, str] | None = None,
         visibility_timeout: int = 30,
+        beat_every: float | None = None,
     ) -> None:
         self.database_url = database_url
         self.redis_url = redis_url
@@ -115,6 +116,7 @@ class CeleryWorker:
         self.env = dict(env or {})
         assert visibility_timeout >= 3, "the visibility timeout must leave room for the time limits below it"
         self.visibility_timeout = visibility_timeout
+        self.beat_every = beat_every
         self.process: subprocess.Popen | None = None
         self.runs = 0
         self.mail_dir.mkdir(parents=True, exist_ok=True)
@@ -146,6 +148,7 @@ class CeleryWorker:
             "CELERY_HARNESS_QUEUE": self.queue,
             "CELERY_HARNESS_EVENTS": str(self._events_path(self.runs)),
             "CELERY_HARNESS_NOW": self.now.isoformat() if self.now else "",
+            "CELERY_HARNESS_BEAT_EVERY": str(self.beat_every or ""),
         }
         command = [
             str(CELERY),
@@ -163,6 +166,15 @@ class CeleryWorker:
             "--without-mingle",
             "--without-heartbeat",
         ]
+        if self.beat_every:
+            # Beat inside the worker, running the portal's real schedule entries every beat_every seconds.
+            command += [
+                "-B",
+                "--scheduler",
+                "celery.beat:PersistentScheduler",
+                "-s",
+                str(self.directory / "beat-schedule"),
+            ]
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 command, cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT
@@ -312,7 +324,9 @@ class CeleryWorker:
 def routed_to(worker: CeleryWorker):
     """Send this process's tasks to the worker's queue on its Redis for the duration, then restore the app."""
     conf = app.conf
-    saved = {key: conf[key] for key in ("broker_url", "broker_transport_options", "task_default_queue")}
+    saved = {
+        key: conf[key] for key in ("broker_url", "broker_transport_options", "task_default_queue", "task_always_eager")
+    }
 
     def reset_pools() -> None:
         # kombu keeps one pool per broker URL for the process (pools.connections): drop the app's references only,
@@ -324,6 +338,7 @@ def routed_to(worker: CeleryWorker):
     conf.broker_url = worker.redis_url
     conf.broker_transport_options = {"visibility_timeout": worker.visibility_timeout}
     conf.task_default_queue = worker.queue
+    conf.task_always_eager = False
     try:
         yield
     finally:
@@ -340,6 +355,13 @@ if IN_WORKER:
         time_machine.travel(datetime.datetime.fromisoformat(now), tick=True).start()
 
     app.conf.task_default_queue = os.environ["CELERY_HARNESS_QUEUE"]
+    app.conf.task_always_eager = False
+    if every := os.environ.get("CELERY_HARNESS_BEAT_EVERY"):
+        from django.conf import settings as django_settings
+
+        app.conf.beat_schedule = {
+            name: {**entry, "schedule": float(every)} for name, entry in django_settings.CELERY_BEAT_SCHEDULE.items()
+        }
     app.conf.worker_enable_remote_control = False
     # Look for the messages of a killed worker every second, not every 100 s, once their visibility timeout is past.
     app.conf.broker_transport_options = {

@@ -38,6 +38,7 @@ SETUP = {
     "reject": ("submitted", {}, {"comment": "不符合申报条件"}),
     "withdraw": ("submitted", {}, {}),
     "lapse": ("returned", {"correction_due_on": YESTERDAY}, {}),
+    "revoke": ("disbursed", {}, {"comment": "朝政罚〔2026〕1号：虚报培训人数"}),
 }
 ACTORS = {
     "owner": Role.ENTERPRISE,

@@ -16,6 +16,8 @@ DEMO_STAFF = [
     ("cy-fgw", "朝阳区发展改革委审核人", StaffRole.REVIEWER, "朝阳区", "区发展改革委"),
     ("cy-rsj", "朝阳区人力社保局审核人", StaffRole.REVIEWER, "朝阳区", "区人力社保局"),
     ("cy-czj", "朝阳区财政局经办人", StaffRole.FINANCE, "朝阳区", "区财政局"),
+    ("cy-rsj-head", "朝阳区人力社保局负责人", StaffRole.REVIEWER, "朝阳区", "区人力社保局"),
+    ("cy-czj-head", "朝阳区财政局负责人", StaffRole.FINANCE, "朝阳区", "区财政局"),
     ("cy-admin", "朝阳区管理员", StaffRole.DISTRICT_ADMIN, "朝阳区", None),
     ("cy-audit", "朝阳区审计人员", StaffRole.AUDITOR, "朝阳区", None),
     ("mtg-rsj", "门头沟区人力社保局审核人", StaffRole.REVIEWER, "门头沟区", "区人力社保局"),
@@ -31,6 +33,10 @@ DEMO_STAFF = [
     ("mtg-admin", "门头沟区管理员", StaffRole.DISTRICT_ADMIN, "门头沟区", None),
     ("mtg-audit", "门头沟区审计人员", StaffRole.AUDITOR, "门头沟区", None),
 ]
+
+
+# Department heads: cases waiting past the second working-day limit are escalated to them.
+DEMO_HEADS = {"cy-rsj-head", "cy-czj-head"}
 
 
 class Command(BaseCommand):
@@ -57,6 +63,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<12} {first_name}")
         for username, first_name in staff:
             self.stdout.write(f"  {username:<12} {first_name}")
+        if settings.STAFF_OTP_REQUIRED:
+            self.stdout.write(
+                "Staff two-factor is on: at first sign-in each staff account sets up an authenticator app."
+            )
+        else:
+            self.stdout.write("Staff sign in with the password alone (STAFF_OTP_REQUIRED=1 turns two-factor on).")
 
     def _staff(self, password: str) -> list[tuple[str, str]]:
         """Create or update the district staff; skipped (with a note) until the policy data is loaded."""
@@ -80,6 +92,7 @@ class Command(BaseCommand):
                     "role": role,
                     "staff_district": district,
                     "department": department,
+                    "is_head": username in DEMO_HEADS,
                 },
             )
             if created:

@@ -1,0 +1,27 @@
+"""Pagination that costs the same however many cases there are."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+
+class CappedPaginator(Paginator):
+    """Count at most `cap` rows, and so offer at most `cap` rows' worth of pages.
+
+    A reviewer's queue at a million cases holds tens of thousands: counting them on every page view, and paging with
+    an OFFSET into them, costs more the more cases there are. Counting stops after `cap` rows (a COUNT over a LIMITed
+    subquery) and the deepest page is `cap` rows in; the page says there are more and that a filter or a search finds
+    the older ones (bench/RESULTS.md).
+    """
+
+    cap = 2_000
+
+    @cached_property
+    def count(self) -> int:
+        # Any cap + 1 rows will do to count up to the cap: without the ordering the database picks its cheapest way.
+        counted = self.object_list.order_by()[: self.cap + 1].count()
+        self.truncated = counted > self.cap
+        return min(counted, self.cap)
+
+    truncated = False
