@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
+from pydantic import BaseModel
 
 from . import rules
 from .estimation import estimate_measure, has_rule, inputs_for
@@ -45,7 +46,9 @@ class MeasureOut(Schema):
     inputs: list[InputOut]
 
 
-class EstimateIn(Schema):
+class EstimateIn(BaseModel):
+    # A pydantic model, not a ninja Schema: a Schema reads attributes from any object, so a body that is not a
+    # JSON object (a number, a list) would pass as {} (found by tests/fuzz).
     inputs: dict[str, Any] = {}
     enterprise: bool = False
 

@@ -80,9 +80,17 @@ def inputs_for(measure: Measure) -> list[rules.Input]:
     return rules.rule_inputs(measure.rule_kind, measure.rule_params) if has_rule(measure) else []
 
 
-def estimate_measure(measure: Measure, raw: dict, *, enterprise=None, on: datetime.date | None = None):
-    """Return the estimate for raw inputs, or raise rules.RuleInputError naming each bad field."""
-    context = award_context(enterprise, measure, on) if enterprise is not None else rules.Context()
+def estimate_measure(
+    measure: Measure, raw: dict, *, enterprise=None, on: datetime.date | None = None, exclude_pk=None
+) -> rules.Estimate:
+    """Return the estimate for raw inputs, or raise rules.RuleInputError naming each bad field.
+
+    With an enterprise, its earlier awards count against the caps, except the application `exclude_pk` (the one
+    being estimated).
+    """
+    context = (
+        award_context(enterprise, measure, on, exclude_pk=exclude_pk) if enterprise is not None else rules.Context()
+    )
     return rules.estimate(
         measure.rule_kind,
         measure.rule_params,

@@ -23,6 +23,10 @@ from typing import Any
 FEN = Decimal("0.01")
 ZERO = Decimal("0")
 ONE = Decimal("1")
+# The largest figure an input may hold and the largest amount an estimate may come to: far beyond any measure,
+# and what an application stores (DecimalField max_digits=14, decimal_places=2). Larger ones are refused with a
+# message instead of overflowing Decimal's 28 digits or the database column.
+MAX_AMOUNT = Decimal("999999999999.99")
 
 
 @dataclass(frozen=True)
@@ -258,6 +262,7 @@ def _number(value: Any) -> Decimal:
 
 # --- inputs ---------------------------------------------------------------------------------------------------
 
+_NUMBERS = ("money", "decimal", "integer")
 _TRUE = {"true", "1", "on", "yes", "y", "是", "t"}
 _FALSE = {"false", "0", "off", "no", "n", "否", "f", ""}
 
@@ -292,6 +297,8 @@ def _parse_one(spec: Input, raw: Any) -> tuple[Any, str]:
                 number = Decimal(str(raw).strip().replace(",", "").replace("，", "").replace(" ", ""))
             except InvalidOperation:
                 number = None
+        if number is not None and number.is_finite() and number > MAX_AMOUNT:
+            return None, f"{spec.label}数值过大，请核对"
         if spec.type == "money":
             if number is None or not number.is_finite() or number < 0:
                 return None, f"{spec.label}必须是不小于0的金额"
@@ -469,9 +476,15 @@ class RuleKind:
             raise ValueError("；".join(problems))
         values = self.parse_inputs(params, values)
         work = _Work(params, values, context or Context(), quote)
-        amount = quantize_yuan(self.compute(work))
-        amount = quantize_yuan(_apply_group(work, amount))
-        amount = quantize_yuan(_apply_annual_ceiling(work, amount))
+        try:
+            amount = quantize_yuan(self.compute(work))
+            amount = quantize_yuan(_apply_group(work, amount))
+            amount = quantize_yuan(_apply_annual_ceiling(work, amount))
+        except InvalidOperation:  # more digits than Decimal keeps: far above MAX_AMOUNT
+            amount = None
+        if amount is None or amount > MAX_AMOUNT:
+            message = f"按所填数字测算的金额超过{yuan(MAX_AMOUNT)}，请核对"
+            raise RuleInputError({spec.name: message for spec in self.inputs(params) if spec.type in _NUMBERS})
         if work.no_amount:
             work.step("测算金额：文件未规定金额", ZERO, "实际金额由牵头部门核定")
             return Estimate(quantize_yuan(ZERO), tuple(work.steps), citation, discretionary=True, ceiling=None)
