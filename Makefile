@@ -48,7 +48,15 @@ messages: venv ## Extract the interface strings into locale/en and compile every
 check-data: venv ## Validate the policy data files without writing anything
 	$(PY) manage.py load_policy_data --check
 
+bench: venv ## Benchmarks at a million cases on a database of its own (portal_bench); writes bench/RESULTS.md
+	@command -v wrk >/dev/null && command -v redis-server >/dev/null || { export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq wrk redis-server >/dev/null; }
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -n 1)" main start
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || \
+		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+	$(PY) -m bench.run
+
 clean: ## Remove the virtualenv and everything under var/
 	rm -rf $(VENV) var
 
-.PHONY: help venv setup run test lint messages check-data clean
+.PHONY: help venv setup run test lint messages check-data bench clean

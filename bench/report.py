@@ -1,0 +1,139 @@
+"""Write bench/RESULTS.md from var/bench/results.json (what bench.run measured) and bench/FINDINGS.md (by hand)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.run import BENCH_DIR, TARGETS
+
+QUEUE_PAGES = {"queue", "queue_deep", "queue_status", "queue_measure", "queue_status_deep"}
+
+
+def _mark(ok: bool | None) -> str:
+    return "—" if ok is None else ("达到 ✅" if ok else "未达到 ❌")
+
+
+def write_report(results: dict, path: Path) -> None:
+    machine, data, cfg = results.get("machine", {}), results.get("data", {}), results.get("config", {})
+    lines = [
+        "# 性能基准：百万申请 (Benchmarks at a million cases, issue 7)",
+        "",
+        "Written by `make bench` (`python -m bench.run`); the findings and fixes at the end are kept by hand in",
+        "`bench/FINDINGS.md`. Re-run `make bench` to refresh the numbers.",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| CPUs | {machine.get('cpus')} × {machine.get('cpu')} |",
+        f"| Memory | {machine.get('memory_gb')} GB |",
+        f"| OS | {machine.get('os')} |",
+        f"| Python | {machine.get('python')} |",
+        f"| PostgreSQL | {machine.get('postgres')} |",
+        f"| Redis | {machine.get('redis')} |",
+        f"| Load tool | {machine.get('wrk')} |",
+        "",
+        "## Data",
+        "",
+        "| table | rows |",
+        "|---|---:|",
+    ]
+    for key in ["enterprises", "users", "applications", "events", "payments", "notices", "measures"]:
+        if key in data:
+            lines.append(f"| {key} | {data[key]:,} |")
+    generation = results.get("generation")
+    if generation:
+        lines += ["", f"Generated in {generation['seconds']:.0f} s ({generation['at']}) by `bench/generate.py` (COPY)."]
+    subjects = results.get("subjects", {})
+    http = results.get("http", {})
+    lines += [
+        "",
+        "## How it was measured",
+        "",
+        "```",
+        "make bench        # = .venv/bin/python -m bench.run (prepare, http, sweep, celery, report)",
+        "```",
+        "",
+        "- Database `" + cfg.get("database_url", "?").rsplit("/", 1)[-1] + "` of its own; Redis "
+        f"`{cfg.get('redis_url', '?')}`.",
+        "- Server: `gunicorn portal.wsgi --workers 2`, `DJANGO_SETTINGS_MODULE=portal.settings.production` (DEBUG off),"
+        " `CONN_MAX_AGE=60`, the same for the baseline and every page. Requests carry `X-Forwarded-Proto: https` as"
+        " from the TLS proxy the production settings expect.",
+        "- **Staff two-factor is off for the bench** (`STAFF_OTP_REQUIRED=False`): the load tool cannot type a"
+        " one-time code. It costs one session read per request, which the bench's pages read anyway.",
+        f"- Load: `wrk -t1 -c{cfg.get('connections')} -d{cfg.get('seconds')}s` per page after a 2 s warm-up;"
+        " signed in through the login form (session cookie) as the reviewer with the largest queue"
+        f" (`{subjects.get('reviewer')}`, {subjects.get('reviewer_queue', 0):,} cases) and as the enterprise with"
+        f" the most cases (`{subjects.get('enterprise_user')}`, {subjects.get('enterprise_cases')} cases).",
+        f"- Load average before the HTTP step: {', '.join(f'{x:.2f}' for x in http.get('loadavg_before', []))};"
+        f" measured {http.get('at', '?')}.",
+        "",
+        "## Pages: requests per second against the baseline",
+        "",
+        "Requests per second are what the server did while the rest of the machine was busy as well (see the load"
+        " average above); the web workers' CPU time per request (from `/proc`, user + system, the database's own"
+        " work not included) is less disturbed by that, and its ratio to the baseline's is the ratio the pages would"
+        " reach on a machine doing nothing else, as far as the web workers are the bottleneck.",
+        "",
+        "| page | path | req/s | p50 | p99 | ratio to baseline | web CPU ms / request | ratio by CPU | target (1/6) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for page in http.get("pages", []):
+        target = ""
+        if page["key"] in QUEUE_PAGES:
+            target = _mark(page["ratio"] >= TARGETS["queue_ratio"])
+        if not page["requests"]:
+            lines.append(
+                f"| {page['name']} | `{page['path']}` | none completed in {cfg.get('seconds')} s | | | 0 | | | {target} |"
+            )
+            continue
+        cpu, cpu_ratio = page.get("cpu_ms_per_request"), page.get("cpu_ratio")
+        lines.append(
+            f"| {page['name']} | `{page['path']}` | {page['rps']:.1f} | {page['p50']} | {page['p99']} |"
+            f" {page['ratio']:.3f} | {cpu if cpu is not None else '—'} |"
+            f" {f'{cpu_ratio:.3f}' if cpu_ratio is not None else '—'} | {target} |"
+        )
+    sweep = results.get("sweep", {})
+    lines += ["", "## Deadline sweep over all open cases", ""]
+    runs = [(mode, sweep[mode]) for mode in ("catch-up", "steady") if mode in sweep]
+    missing = [entry["missing"] for _mode, entry in runs if "missing" in entry]
+    if missing:
+        lines.append(f"Not measured: {missing[0]}.")
+    elif runs:
+        lines += [
+            "`python -m bench.sweep` runs `applications.reminders.sweep_deadlines()` over all open cases in a process"
+            " of its own. **catch-up** is its first run over the generated data, kept (it writes the reminders the"
+            " data is due and lapses the overdue corrections, as a live portal has long since done); **steady** is"
+            " what the schedule's run every 15 minutes does, timed inside a transaction that is rolled back. Peak"
+            " memory is the process's peak resident set (`getrusage`), Django included.",
+            "",
+            "| run | open cases | seconds | cases per second | RSS before / peak (MB) | target | counts |",
+            "|---|---:|---:|---:|---:|---|---|",
+        ]
+        for mode, entry in runs:
+            ok = entry["cases_per_second"] >= TARGETS["sweep_rate"] and entry["peak_rss_mb"] < TARGETS["sweep_rss_mb"]
+            target = f"≥ 100,000/s, < 150 MB: {_mark(ok)}" if mode == "steady" else ""
+            lines.append(
+                f"| {mode} | {entry['open_cases']:,} | {entry['seconds']} | {entry['cases_per_second']:,} |"
+                f" {entry['rss_before_mb']} / {entry['peak_rss_mb']} | {target} | {entry['counts']} |"
+            )
+    celery = results.get("celery", {})
+    lines += ["", "## Celery reminder throughput", ""]
+    if "missing" in celery:
+        lines.append(f"Not measured: {celery['missing']}.")
+    elif celery:
+        ok = celery["tasks_per_second"] >= TARGETS["celery_rate"] and not celery["unfinished"]
+        lines += [
+            f"{celery['tasks']:,} `applications.tasks.send_notice` tasks for pending notices, queued to Redis while"
+            f" the worker runs (`{celery['command']}`; late acknowledgement and prefetch 1 from the settings,"
+            " in-memory e-mail backend), timed from the first task queued to the last notice marked sent.",
+            "",
+            "| tasks | sent | seconds | of which queuing | tasks per second | target |",
+            "|---:|---:|---:|---:|---:|---|",
+            f"| {celery['tasks']:,} | {celery['sent']:,} | {celery['seconds']} | {celery['enqueue_seconds']} |"
+            f" {celery['tasks_per_second']} | ≥ 500/s: {_mark(ok)} |",
+        ]
+    findings = BENCH_DIR / "FINDINGS.md"
+    if findings.exists():
+        lines += ["", findings.read_text().strip()]
+    path.write_text("\n".join(lines) + "\n")

@@ -1,0 +1,60 @@
+"""Time the deadline sweep over all open cases, in a process of its own so that its peak memory is its own.
+
+Run by bench.run with the bench's settings, twice: `catch-up` runs the sweep once and keeps what it wrote (the
+reminders the generated data is due, the lapses), as a live portal has long since done; `steady` then times what
+every 15 minutes' run does, inside a transaction that is rolled back, so that the bench database stays as it is.
+Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main(mode: str) -> None:
+    import django
+
+    django.setup()
+    from django.db import transaction
+
+    from applications.models import Application
+
+    try:
+        from applications.reminders import sweep_deadlines
+    except ImportError as error:
+        print(json.dumps({"missing": str(error)}))
+        return
+    open_cases = Application.objects.open().count()
+    before = _rss_mb()
+    with transaction.atomic():
+        start = time.perf_counter()
+        counts = sweep_deadlines()
+        elapsed = time.perf_counter() - start
+        if mode == "steady":
+            transaction.set_rollback(True)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = {
+        "mode": mode,
+        "open_cases": open_cases,
+        "seconds": round(elapsed, 3),
+        "cases_per_second": round(open_cases / elapsed),
+        "rss_before_mb": round(before, 1),
+        "peak_rss_mb": round(peak, 1),
+        "counts": counts,
+    }
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "steady")

@@ -1,0 +1,163 @@
+"""The pages the bench measures take the same number of queries whatever the number of cases (issue 7, bench/).
+
+Each page is fetched at two data sizes made by the bench's own generator; the second has several times the cases
+of the first and a reviewer's queue longer than the admin counts (CappedPaginator.cap, lowered here).
+"""
+
+import re
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import Enterprise, User
+from applications.admin import ApplicationAdmin
+from applications.models import Application
+from applications.pagination import CappedPaginator
+from bench.generate import generate
+from tests.conftest import require_service
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = "/admin/applications/application/"
+HTTPS = {"HTTP_X_FORWARDED_PROTO": "https"}
+
+
+@pytest.fixture
+def grow(policy_data, monkeypatch):
+    require_service("PostgreSQL", connection.vendor == "postgresql", "the generator writes with COPY")
+    monkeypatch.setattr(CappedPaginator, "cap", 100)
+    monkeypatch.setattr(ApplicationAdmin, "list_per_page", 20)
+    seeds = iter(range(100))
+
+    def grow(enterprises: int, applications: int) -> None:
+        generate(enterprises=enterprises, applications=applications, seed=next(seeds), log=lambda message: None)
+
+    return grow
+
+
+def biggest_queue_reviewer() -> User:
+    reviewers = User.objects.filter(username__startswith="bench-rev-")
+    return max(reviewers, key=lambda user: user_queue(user).count())
+
+
+def user_queue(user):
+    from applications.permissions import applications_visible_to
+
+    return applications_visible_to(user)
+
+
+def busiest_enterprise_owner() -> User:
+    return Enterprise.objects.annotate(n=Count("applications")).order_by("-n").first().owner
+
+
+def fetch(client, user: User | None, path: str):
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, **HTTPS)
+    assert response.status_code == 200, path
+    return response, [query["sql"] for query in queries.captured_queries]
+
+
+def queue_paths(reviewer: User) -> dict[str, str]:
+    measure = user_queue(reviewer).values_list("measure", flat=True).first()
+    return {
+        "first page": QUEUE,
+        "by status": f"{QUEUE}?status__exact=submitted",
+        "by measure and status": f"{QUEUE}?measure__id__exact={measure}&status__exact=under_review",
+        "by year": f"{QUEUE}?submitted_year={timezone.localdate().year}",
+    }
+
+
+@pytest.mark.parametrize("page", ["first page", "by status", "by measure and status", "by year"])
+def test_it_serves_the_reviewers_queue_with_the_same_queries_at_every_size(client, grow, page):
+    grow(20, 150)
+    reviewer = biggest_queue_reviewer()
+    _small, small_queries = fetch(client, reviewer, queue_paths(reviewer)[page])
+    grow(60, 1500)
+    _large, large_queries = fetch(client, biggest_queue_reviewer(), queue_paths(biggest_queue_reviewer())[page])
+    assert len(large_queries) == len(small_queries)
+
+
+def test_it_pages_deep_into_the_queue_with_the_same_queries_and_offers_no_page_past_the_cap(client, grow):
+    grow(20, 150)
+    reviewer = biggest_queue_reviewer()
+    first, _queries = fetch(client, reviewer, QUEUE)
+    _small, small_queries = fetch(client, reviewer, f"{QUEUE}?p={first.context['cl'].paginator.num_pages}")
+    grow(60, 1500)
+    reviewer = biggest_queue_reviewer()
+    assert user_queue(reviewer).count() > CappedPaginator.cap
+    first, _queries = fetch(client, reviewer, QUEUE)
+    last = first.context["cl"].paginator.num_pages
+    assert last == 5  # 100 counted, 20 a page
+    deep, large_queries = fetch(client, reviewer, f"{QUEUE}?p={last}")
+    assert len(large_queries) == len(small_queries)
+    assert "只能翻到前 100 件" in deep.content.decode()
+
+
+def test_it_never_counts_or_skips_the_whole_queue(client, grow):
+    grow(60, 1500)
+    reviewer = biggest_queue_reviewer()
+    for path in queue_paths(reviewer).values():
+        _response, queries = fetch(client, reviewer, path)
+        counts = [sql for sql in queries if "COUNT(" in sql and '"applications_application"' in sql]
+        assert counts and all("LIMIT 101" in sql for sql in counts), counts
+        # Nothing scans the queue for the filters' choices (distinct measures, years of a date hierarchy).
+        assert not [sql for sql in queries if "DISTINCT" in sql or "DATE_TRUNC" in sql]
+        offsets = [int(n) for sql in queries for n in re.findall(r"OFFSET (\d+)", sql)]
+        assert all(offset < CappedPaginator.cap for offset in offsets)
+
+
+def test_it_searches_the_queue_by_enterprise_name_or_reference_with_the_same_queries(client, grow):
+    grow(20, 150)
+    reviewer = biggest_queue_reviewer()
+    case = user_queue(reviewer).select_related("enterprise").first()
+    small, small_queries = fetch(client, reviewer, f"{QUEUE}?q={case.enterprise.name}")
+    assert case.reference in small.content.decode()
+    grow(60, 1500)
+    by_reference, large_queries = fetch(client, reviewer, f"{QUEUE}?q={case.reference}")
+    assert len(large_queries) == len(small_queries)
+    assert list(by_reference.context["cl"].result_list) == [case]
+
+
+def test_it_lists_an_enterprises_cases_with_the_same_queries_however_many_it_has(client, grow):
+    grow(30, 40)
+    small_owner = Enterprise.objects.annotate(n=Count("applications")).filter(n__gt=0).order_by("n").first().owner
+    _small, small_queries = fetch(client, small_owner, "/applications/")
+    grow(5, 400)
+    large_owner = busiest_enterprise_owner()
+    assert Application.objects.filter(enterprise=large_owner.enterprise).count() > 40
+    large, large_queries = fetch(client, large_owner, "/applications/")
+    assert len(large_queries) == len(small_queries)
+    assert large.context["page_obj"].paginator.num_pages > 1
+
+
+def test_it_matches_an_enterprise_with_the_same_queries_however_many_cases_there_are(client, grow):
+    grow(10, 30)
+    owner = busiest_enterprise_owner()
+    _small, small_queries = fetch(client, owner, "/matching/")
+    grow(50, 1500)
+    large, large_queries = fetch(client, owner, "/matching/")
+    assert len(large_queries) == len(small_queries)
+    assert "符合条件" in large.content.decode()
+
+
+def test_it_searches_the_library_with_the_same_queries_however_many_cases_there_are(client, grow):
+    grow(10, 30)
+    small, small_queries = fetch(client, None, "/library/?q=补贴")
+    grow(50, 1500)
+    large, large_queries = fetch(client, None, "/library/?q=补贴")
+    assert len(large_queries) == len(small_queries)
+    assert small.context["paginator"].count == large.context["paginator"].count > 0
+
+
+def test_the_health_check_answers_ok_without_touching_the_database(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/healthz/", **HTTPS)
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert len(queries) == 0
