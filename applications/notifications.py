@@ -196,7 +196,11 @@ def notice_send(notice_id: int) -> bool:
     failure = None
     with transaction.atomic():
         notice = (
-            Notice.objects.select_for_update(skip_locked=True).filter(pk=notice_id, state=Notice.State.PENDING).first()
+            Notice.objects.select_for_update(skip_locked=True)
+            .filter(pk=notice_id, state=Notice.State.PENDING)
+            # By the key alone: the model's ordering (created_at) made PostgreSQL walk every pending notice.
+            .order_by("pk")
+            .first()
         )
         if notice is None:
             return False
