@@ -74,3 +74,25 @@ class ApplicationFactory(DjangoModelFactory):
     created_by = factory.SubFactory(EnterpriseUserFactory)
     inputs = factory.Dict({})
     declarations = factory.Dict({"truthful": True})
+
+
+def chaoyang_software_owner(**enterprise_fields):
+    """The owner of a small Chaoyang software firm whose revenue fell 85%: it meets 朝政办发〔2020〕8号 16.'s
+    conditions. Needs the policy data (the district)."""
+    from decimal import Decimal
+
+    from measures.models import District
+
+    chaoyang = District.objects.get(name="朝阳区")
+    fields = {
+        "industry": "软件和信息技术服务业",
+        "employees": 40,
+        "revenue": Decimal("900"),
+        "total_assets": Decimal("1200"),
+        "registered_district": chaoyang,
+        "tax_district": chaoyang,
+        "stats_district": chaoyang,
+        "revenue_change": Decimal("-85"),
+        **enterprise_fields,
+    }
+    return EnterpriseUserFactory(**{f"enterprise__{name}": value for name, value in fields.items()})

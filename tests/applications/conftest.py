@@ -7,7 +7,7 @@ from accounts.models import StaffRole
 from applications.models import Application
 from contacts.models import Department
 from measures.models import District, Measure
-from tests.factories import ApplicationFactory, EnterpriseUserFactory, StaffUserFactory
+from tests.factories import ApplicationFactory, EnterpriseUserFactory, StaffUserFactory, chaoyang_software_owner
 
 TODAY = datetime.date(2026, 11, 23)  # a Monday
 
@@ -41,16 +41,7 @@ def department(district, name):
 @pytest.fixture
 def owner(chaoyang):
     """The owner of a small Chaoyang software firm whose revenue fell 85%: it meets the conditions of 8号 16."""
-    return EnterpriseUserFactory(
-        enterprise__industry="软件和信息技术服务业",
-        enterprise__employees=40,
-        enterprise__revenue=Decimal("900"),
-        enterprise__total_assets=Decimal("1200"),
-        enterprise__registered_district=chaoyang,
-        enterprise__tax_district=chaoyang,
-        enterprise__stats_district=chaoyang,
-        enterprise__revenue_change=Decimal("-85"),
-    )
+    return chaoyang_software_owner()
 
 
 @pytest.fixture

@@ -93,23 +93,10 @@ def chaoyang_owner(page):
 
     The same enterprise as tests/applications/conftest.py's `owner`; its password is correct-horse-battery.
     """
-    from decimal import Decimal
 
-    from measures.models import District
-    from tests.factories import EnterpriseUserFactory
+    from tests.factories import chaoyang_software_owner
 
-    chaoyang = District.objects.get(name="朝阳区")
-    return EnterpriseUserFactory(
-        enterprise__name="北京朝阳云帆软件有限公司",
-        enterprise__industry="软件和信息技术服务业",
-        enterprise__employees=40,
-        enterprise__revenue=Decimal("900"),
-        enterprise__total_assets=Decimal("1200"),
-        enterprise__registered_district=chaoyang,
-        enterprise__tax_district=chaoyang,
-        enterprise__stats_district=chaoyang,
-        enterprise__revenue_change=Decimal("-85"),
-    )
+    return chaoyang_software_owner(name="北京朝阳云帆软件有限公司")
 
 
 @pytest.fixture

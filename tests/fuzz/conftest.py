@@ -1,11 +1,8 @@
 """Fixtures of the fuzz tests (issue 7); the Hypothesis profile and the strategies are in tests/fuzz/strategies.py."""
 
-from decimal import Decimal
-
 import pytest
 
-from measures.models import District
-from tests.factories import EnterpriseUserFactory
+from tests.factories import chaoyang_software_owner
 
 
 @pytest.fixture
@@ -24,14 +21,4 @@ def hypothesis_prints_examples(monkeypatch):
 @pytest.fixture
 def owner(policy_data):
     """The owner of a small Chaoyang software firm (the profile of tests/applications' owner)."""
-    chaoyang = District.objects.get(name="朝阳区")
-    return EnterpriseUserFactory(
-        enterprise__industry="软件和信息技术服务业",
-        enterprise__employees=40,
-        enterprise__revenue=Decimal("900"),
-        enterprise__total_assets=Decimal("1200"),
-        enterprise__registered_district=chaoyang,
-        enterprise__tax_district=chaoyang,
-        enterprise__stats_district=chaoyang,
-        enterprise__revenue_change=Decimal("-85"),
-    )
+    return chaoyang_software_owner()

@@ -39,7 +39,13 @@ from applications.workflow import Forbidden, apply_transition
 from contacts.models import ContactPerson, Department, Section
 from measures.loading import load_policy_data
 from measures.models import BeneficiaryType, CalendarWarning, District, Measure, PolicyDataLoad, WorkingDayOverride
-from tests.factories import ApplicationFactory, EnterpriseFactory, EnterpriseUserFactory, StaffUserFactory
+from tests.factories import (
+    ApplicationFactory,
+    EnterpriseFactory,
+    EnterpriseUserFactory,
+    StaffUserFactory,
+    chaoyang_software_owner,
+)
 
 from .access_table import (
     AUDITOR,
@@ -159,16 +165,7 @@ def build_world() -> World:
     w.department = department("区人力社保局")
 
     # Enterprise A meets the conditions of 8号 16. (a small Chaoyang software firm whose revenue fell 85%).
-    owner_a = EnterpriseUserFactory(
-        enterprise__industry="软件和信息技术服务业",
-        enterprise__employees=40,
-        enterprise__revenue=Decimal("900"),
-        enterprise__total_assets=Decimal("1200"),
-        enterprise__registered_district=chaoyang,
-        enterprise__tax_district=chaoyang,
-        enterprise__stats_district=chaoyang,
-        enterprise__revenue_change=Decimal("-85"),
-    )
+    owner_a = chaoyang_software_owner()
     owner_b = EnterpriseUserFactory()
     finance = StaffUserFactory(role=StaffRole.FINANCE, staff_district=chaoyang, department=department("区财政局"))
     district_admin = StaffUserFactory(role=StaffRole.DISTRICT_ADMIN, staff_district=chaoyang)
