@@ -112,6 +112,10 @@ class ApplicationQuerySet(models.QuerySet):
         )
 
 
+# Written only by Event.save (see Application.audit_sequence).
+AUDIT_HEAD_FIELDS = ("audit_sequence", "audit_hash")
+
+
 class Application(models.Model):
     """An enterprise's application for one measure, from draft to money in its account."""
 
@@ -161,6 +165,10 @@ class Application(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # The head of the case's audit chain, written by Event.save in the transaction that appends an event: without it
+    # a case's last events, or all of them, could be deleted and the chain that is left would still verify.
+    audit_sequence = models.PositiveIntegerField(_("办理记录末条序号"), default=0, editable=False)
+    audit_hash = models.CharField(_("办理记录末条哈希"), max_length=64, blank=True, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -205,6 +213,17 @@ class Application(models.Model):
             and "event_date" in kwargs["update_fields"]
         ):
             kwargs["update_fields"] = {*kwargs["update_fields"], "apply_by"}
+        if (
+            not self._state.adding
+            and not args
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+        ):
+            # A copy loaded before the case's last event would otherwise write back an older head of the chain.
+            skip = {*AUDIT_HEAD_FIELDS, *self.get_deferred_fields()}
+            kwargs["update_fields"] = [
+                f.attname for f in self._meta.concrete_fields if not f.primary_key and f.attname not in skip
+            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -293,7 +312,7 @@ class Event(models.Model):
     amount_field = models.CharField(_("金额类型"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     # A hash chain per case: each event's hash covers its content and the previous event's hash, so that a changed
-    # or removed row shows (`manage.py verify_audit_chain`). Events are written with the case's row locked.
+    # or removed row shows (`manage.py verify_audit_chain`); the case's row records the last one (its anchor).
     sequence = models.PositiveIntegerField(_("序号"), default=0, editable=False)
     prev_hash = models.CharField(_("上一条记录的哈希"), max_length=64, blank=True, editable=False)
     hash = models.CharField(_("哈希"), max_length=64, blank=True, editable=False)
@@ -314,15 +333,23 @@ class Event(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise PermissionError("Events are append-only: an event cannot be changed.")
-        last = (
-            Event.objects.filter(application_id=self.application_id)
-            .order_by("-sequence")
-            .values_list("sequence", "hash")
-            .first()
-        )
-        self.sequence, self.prev_hash = (last[0] + 1, last[1]) if last else (1, "")
-        self.hash = self.compute_hash()
-        super().save(*args, **kwargs)
+        with transaction.atomic(savepoint=False):
+            # The case's row, locked, says where its chain ends: a second append waits here for the first to commit,
+            # and an event deleted from the end cannot be papered over by the next one.
+            head = (
+                Application.objects.select_for_update(no_key=True)
+                .filter(pk=self.application_id)
+                .values_list("audit_sequence", "audit_hash")
+                .get()
+            )
+            self.sequence, self.prev_hash = head[0] + 1, head[1]
+            self.hash = self.compute_hash()
+            super().save(*args, **kwargs)
+            Application.objects.filter(pk=self.application_id).update(
+                audit_sequence=self.sequence, audit_hash=self.hash
+            )
+        if Event.application.is_cached(self):
+            self.application.audit_sequence, self.application.audit_hash = self.sequence, self.hash
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Events are append-only: an event cannot be deleted.")

@@ -1,6 +1,6 @@
 """Fill PostgreSQL with realistic data, fast: enterprises with their owners and profiles, applications spread over
-the real monetary measures, states and years, their audit events (hash chain included), payments and the e-mails
-(notices) sent about them, plus the staff who work the queues.
+the real monetary measures, states and years, their audit events (hash chain included, its end recorded on the
+case), payments and the e-mails (notices) sent about them, plus the staff who work the queues.
 
 Rows go in with COPY (psycopg's `cursor.copy`), never through the ORM one row at a time. The generator adds to what
 is there: ids continue after the largest, the id sequences and the yearly reference counters are moved on, so it also
@@ -348,8 +348,10 @@ class _Generator:
             self._enterprises(cursor, password)
             self._plans()
             self.application_id = _next_id(cursor, app_models.Application)
-            self._applications(cursor)
+            # Events before their cases (the foreign keys are checked at the commit, if at all): a case's row records
+            # where its chain ends, the last event's sequence and hash, which are known once its events are made.
             self._events(cursor)
+            self._applications(cursor)
             self._payments(cursor)
             self._notices(cursor)
             models_written = [Enterprise, User, ProfileVersion, Certification, app_models.Application]
@@ -583,7 +585,10 @@ class _Generator:
             "created_by_id",
             "created_at",
             "updated_at",
+            "audit_sequence",
+            "audit_hash",
         ]
+        heads = self.chain_heads
 
         def rows():
             for offset, (created, e_index, m_index, status, path, times, estimate) in enumerate(self.plans):
@@ -629,6 +634,8 @@ class _Generator:
                     owner_pk,
                     created_at,
                     changed if rng.random() < 0.9 else changed + datetime.timedelta(minutes=5),
+                    len(path),
+                    heads[32 * offset : 32 * offset + 32].hex() if path and self.hashed else "",
                 )
 
         self.counts["applications"] = _Table(cursor, Application, columns).copy(rows())
@@ -640,6 +647,9 @@ class _Generator:
 
         event_hash = _hasher(self.say)
         utc = datetime.UTC
+        # The last event's hash of each case, 32 bytes per case in plan order (a million strings cost far more).
+        self.chain_heads = heads = bytearray(32 * len(self.plans))
+        self.hashed = event_hash is not None
         self.event_id = _next_id(cursor, Event)
         recent = self.now - 90 * DAY
         self.recent_events = []  # (event id, application id, enterprise index, action label, created_at)
@@ -693,6 +703,8 @@ class _Generator:
                     if at >= recent:
                         self.recent_events.append((pk, application_pk, e_index, label, fields["created_at"]))
                     current, previous_hash, pk = target, digest, pk + 1
+                if previous_hash:
+                    heads[32 * offset : 32 * offset + 32] = bytes.fromhex(previous_hash)
 
         self.counts["events"] = _Table(cursor, Event, columns).copy(rows())
         self.say(f"{self.counts['events']} events written")

@@ -1,19 +1,26 @@
-"""The audit trail's hash chain: each event of a case links to the one before it, and `verify_audit_chain` names
-the case whose history was changed, cut or re-linked behind the application's back (raw SQL)."""
+"""The audit trail's hash chain: each event of a case links to the one before it, the case records where its chain
+ends, and `verify_audit_chain` names the case whose history was changed, cut or re-linked behind the application's
+back (raw SQL)."""
 
+import datetime
+import importlib
 import os
 import subprocess
 import sys
+import threading
 from decimal import Decimal
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
-from applications.models import Event
+from applications.models import Application, Event, FraudFinding, Recovery
+from applications.sanctions import finding_process, repayment_record
 from applications.workflow import apply_transition
 from tests.celery_harness import database_url
 from tests.conftest import require_service
@@ -57,6 +64,23 @@ def broken() -> tuple[CommandError, str]:
 def sql(statement: str, *params) -> None:
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
+
+
+def head(case) -> tuple[int, str]:
+    """Return where the case's row says its chain ends."""
+    return Application.objects.values_list("audit_sequence", "audit_hash").get(pk=case.pk)
+
+
+def delete_events(*event_ids) -> None:
+    marks = ", ".join(["%s"] * len(event_ids))
+    sql(f"DELETE FROM applications_notice WHERE event_id IN ({marks})", *event_ids)  # its e-mails refer to it
+    sql(f"DELETE FROM applications_event WHERE id IN ({marks})", *event_ids)
+
+
+def note(case, comment: str = "电话核实") -> Event:
+    return Event.objects.create(
+        application=case, action="note", action_label="备注", to_status=case.status, comment=comment
+    )
 
 
 def test_events_are_numbered_and_each_links_to_the_one_before(history):
@@ -160,3 +184,171 @@ def test_manage_py_exits_non_zero_naming_the_case(make_application, reviewer, se
         timeout=120,
     )
     assert result.returncode == 1 and case.reference in result.stderr
+
+
+def test_the_case_records_its_last_events_sequence_and_hash(history):
+    assert head(history) == (3, events(history)[-1].hash)
+
+
+def test_a_case_without_events_records_none(make_application):
+    case = make_application("draft")
+    assert head(case) == (0, "")
+    assert verify() == "0 events of 1 applications checked, 0 problems: the audit trail is intact.\n"
+
+
+def test_the_last_event_deleted_with_raw_sql_is_found(history):
+    second, third = events(history)[1:]
+    delete_events(third.pk)
+    error, report = broken()
+    assert error.returncode == 1 and "1 problems" in str(error)
+    assert report == (
+        f"application {history.pk} ({history.reference}), event #2 (id {second.pk}): "
+        "the chain ends at sequence 2 but the case records 3 (its last events are missing)\n"
+    )
+
+
+def test_all_events_of_a_case_deleted_with_raw_sql_are_found(history):
+    delete_events(*[e.pk for e in events(history)])
+    error, report = broken()
+    assert "1 problems" in str(error)
+    assert report == f"application {history.pk} ({history.reference}): the case records 3 events but has none\n"
+
+
+def test_an_event_inserted_at_the_end_with_raw_sql_is_found(history):
+    last = events(history)[-1]
+    forged = Event(application=history, action="note", action_label="备注", to_status="rejected", comment="补录")
+    forged.sequence, forged.prev_hash, forged.created_at = 4, last.hash, timezone.now()
+    sql(
+        "INSERT INTO applications_event (application_id, action, action_label, from_status, to_status, comment, "
+        "amount_field, created_at, sequence, prev_hash, hash) VALUES (%s, 'note', '备注', '', 'rejected', '补录', '', "
+        "%s, 4, %s, %s)",
+        history.pk,
+        forged.created_at,
+        last.hash,
+        forged.compute_hash(),
+    )
+    _error, report = broken()
+    assert f"({history.reference}), event #4" in report
+    assert (
+        "the chain ends at sequence 4 but the case records 3 (an event was added behind the application's back)"
+        in report
+    )
+
+
+def test_a_changed_record_of_the_chains_end_is_found(history):
+    sql("UPDATE applications_application SET audit_hash = %s WHERE id = %s", "0" * 64, history.pk)
+    _error, report = broken()
+    assert (
+        f"({history.reference}), event #3" in report
+        and "the last event's hash is not the one the case records" in report
+    )
+
+
+def test_an_event_written_after_a_cut_leaves_the_gap_showing(history):
+    delete_events(events(history)[-1].pk)
+    note(history)
+    assert [e.sequence for e in events(history)] == [1, 2, 4]
+    _error, report = broken()
+    assert f"({history.reference}), event #4" in report and "sequence 4 where 3 was expected" in report
+
+
+def test_saving_a_copy_loaded_before_the_last_event_keeps_the_record_of_the_end(history):
+    stale = Application.objects.get(pk=history.pk)
+    note(history)
+    stale.rejection_reason = "不符合条件。"
+    stale.save()
+    assert head(history) == (4, events(history)[-1].hash)
+    assert "intact" in verify()
+
+
+def test_the_appending_code_sees_the_new_end_on_its_copy(history):
+    event = note(history)
+    assert (history.audit_sequence, history.audit_hash) == (4, event.hash)
+
+
+def test_a_whole_life_paid_revoked_and_repaid_verifies(make_application, finance, district_admin):
+    today = timezone.localdate()
+    case = make_application("approved")
+    for amount in ["5000", "7000"]:
+        apply_transition(
+            application_id=case.pk,
+            action="record_payment",
+            actor=finance,
+            amount=Decimal(amount),
+            paid_on=today,
+            bank_reference=f"CZ-{amount}",
+        )
+    finding = FraudFinding.objects.create(
+        application=case,
+        evidence="虚报培训人数。",
+        decision_number="朝财监〔2026〕12号",
+        decision_date=today,
+        persons_responsible="赵某，总经理",
+        clause_quote="全额收缴。",
+        recovery_due_on=today + datetime.timedelta(days=30),
+        recorded_by=district_admin,
+    )
+    assert finding_process(finding_id=finding.pk)
+    recovery = Recovery.objects.get(application=case)
+    repayment_record(
+        recovery_id=recovery.pk, user=finance, amount=Decimal("12000"), paid_on=today, bank_reference="HK-1"
+    )
+    chain = events(case)
+    assert len(chain) == 6 and head(case) == (6, chain[-1].hash)
+    assert verify() == "6 events of 1 applications checked, 0 problems: the audit trail is intact.\n"
+
+
+@pytest.mark.parametrize("vendor", ["postgresql", "sqlite"])
+def test_the_migration_records_the_end_of_every_existing_chain(history, vendor):
+    if vendor == "postgresql":
+        require_service("PostgreSQL", connection.vendor == "postgresql", "DISTINCT ON is PostgreSQL's own")
+    migration = importlib.import_module("applications.migrations.0005_audit_anchor")
+    expected = {case.pk: head(case) for case in Application.objects.all()}
+    sql("UPDATE applications_application SET audit_sequence = 0, audit_hash = ''")
+    with connection.cursor() as cursor:
+        # The set-based UPDATE of either kind of database; the portable one runs on PostgreSQL as well.
+        editor = SimpleNamespace(connection=SimpleNamespace(vendor=vendor, ops=connection.ops), execute=cursor.execute)
+        migration.record_chain_heads(apps, editor)
+    assert {case.pk: head(case) for case in Application.objects.all()} == expected
+    assert "intact" in verify()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_threads_appending_to_one_case_leave_one_chain_ending_where_the_case_says(make_application):
+    require_service("PostgreSQL", connection.vendor == "postgresql", "row locks need PostgreSQL (DATABASE_URL)")
+    case = make_application("submitted")
+    barrier, errors = threading.Barrier(2), []
+
+    def append(name):
+        try:
+            barrier.wait()
+            for n in range(15):
+                note(case, f"{name} {n}")
+        except Exception as error:  # a lost race shows as the test's failure, with its cause
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=append, args=(name,)) for name in ("甲", "乙")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    chain = events(case)
+    assert errors == [] and [e.sequence for e in chain] == list(range(1, 31))
+    assert head(case) == (30, chain[-1].hash)
+    assert verify() == "30 events of 1 applications checked, 0 problems: the audit trail is intact.\n"
+
+
+def test_a_database_made_by_the_bench_generator_verifies(policy_data):
+    require_service("PostgreSQL", connection.vendor == "postgresql", "the generator writes with COPY")
+    from bench.generate import generate
+
+    counts = generate(enterprises=15, applications=120, log=lambda message: None)
+    assert verify() == (
+        f"{counts['events']} events of {counts['applications']} applications checked, 0 problems: "
+        "the audit trail is intact.\n"
+    )
+    assert (
+        Application.objects.filter(audit_sequence__gt=0).count() == Application.objects.exclude(status="draft").count()
+    )

@@ -1,4 +1,5 @@
-"""Check the hash chain of every case's audit trail: a changed, removed or inserted event shows."""
+"""Check the hash chain of every case's audit trail: a changed, removed or inserted event shows, and so does a trail
+that stops short of the last event its case records (or is gone altogether)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -14,39 +15,35 @@ class Command(BaseCommand):
         parser.add_argument("--chunk", type=int, default=2000, help="applications per query")
 
     def handle(self, *args, reference: list[str], chunk: int, **options):
-        events = Event.objects.order_by("application_id", "sequence")
+        # Walk the cases, not the events: a case whose events were all deleted has none left to be found by.
+        cases = Application.objects.order_by("pk").only("pk", "reference", "audit_sequence", "audit_hash")
         if reference:
-            events = events.filter(application__reference__in=reference)
+            cases = cases.filter(reference__in=reference)
         checked_cases = checked_events = 0
         problems = []
+        references = {}
         last_application = 0
         while True:
-            ids = list(
-                events.filter(application_id__gt=last_application)
-                .values_list("application_id", flat=True)
-                .distinct()
-                .order_by("application_id")[:chunk]
-            )
-            if not ids:
+            batch_cases = list(cases.filter(pk__gt=last_application)[:chunk])
+            if not batch_cases:
                 break
-            batch = list(events.filter(application_id__in=ids))
-            by_case: dict[int, list[Event]] = {}
-            for event in batch:
-                by_case.setdefault(event.application_id, []).append(event)
-            for case_events in by_case.values():
-                problems += verify_chain(case_events)
-            checked_cases += len(ids)
-            checked_events += len(batch)
-            last_application = ids[-1]
-        # Name each broken case by its reference too: that is how the staff and the --reference option know it.
-        references = dict(
-            Application.objects.filter(pk__in={p.application_id for p in problems}).values_list("pk", "reference")
-        )
+            by_case: dict[int, list[Event]] = {case.pk: [] for case in batch_cases}
+            for event in Event.objects.filter(application_id__in=list(by_case)).order_by("application_id", "sequence"):
+                by_case[event.application_id].append(event)
+                checked_events += 1
+            for case in batch_cases:
+                case_problems = verify_chain(by_case[case.pk], case)
+                if case_problems:
+                    # Name each broken case by its reference too: that is how the staff and --reference know it.
+                    references[case.pk] = case.reference
+                    problems += case_problems
+            checked_cases += len(batch_cases)
+            last_application = batch_cases[-1].pk
         for problem in problems:
-            self.stderr.write(
-                f"application {problem.application_id} ({references.get(problem.application_id, '?')}), "
-                f"event #{problem.sequence} (id {problem.event_id}): {problem.problem}"
-            )
+            where = f"application {problem.application_id} ({references[problem.application_id]})"
+            if problem.event_id is not None:
+                where += f", event #{problem.sequence} (id {problem.event_id})"
+            self.stderr.write(f"{where}: {problem.problem}")
         summary = f"{checked_events} events of {checked_cases} applications checked, {len(problems)} problems"
         if problems:
             raise CommandError(summary)
