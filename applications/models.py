@@ -632,8 +632,13 @@ class Notice(models.Model):
         blank=True,
         related_name="notices",
     )
+    ban = models.ForeignKey(
+        Ban, verbose_name=_("禁止申请记录"), on_delete=models.PROTECT, null=True, blank=True, related_name="notices"
+    )
     due_on = models.DateField(_("所涉期限"), null=True, blank=True)
     recipients = models.JSONField(_("收件人"), default=list)
+    # Each address is added as soon as the mail server accepts its message, so a retry sends only to the rest.
+    delivered_to = models.JSONField(_("已送达"), default=list, blank=True)
     subject = models.CharField(_("主题"), max_length=200)
     body = models.TextField(_("正文"))
     state = models.CharField(_("发送状态"), max_length=12, choices=State.choices, default=State.PENDING)
@@ -663,9 +668,11 @@ class Notice(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["enterprise", "kind", "due_on"],
-                condition=Q(application__isnull=True, enterprise__isnull=False),
+                condition=Q(application__isnull=True, ban__isnull=True, enterprise__isnull=False),
                 name="notice_once_per_enterprise_kind_due",
             ),
+            # Bans of one enterprise in two districts may end on the same day: each is told of by itself.
+            models.UniqueConstraint(fields=["ban", "kind"], condition=Q(ban__isnull=False), name="notice_once_per_ban"),
             models.UniqueConstraint(
                 fields=["user", "kind", "due_on"],
                 condition=Q(application__isnull=True, user__isnull=False),
@@ -675,3 +682,7 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    def undelivered(self) -> list[str]:
+        """Return the recipients the mail server has not yet accepted a message for."""
+        return [to for to in self.recipients if to not in self.delivered_to]

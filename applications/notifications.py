@@ -2,9 +2,10 @@
 transaction as what it is about, and sent afterwards by the Celery task `send_notice`.
 
 So a notification is never lost when Redis or the mail server is down (`dispatch_pending` queues what is still
-pending once the broker answers again), never sent for a change that rolled back, and never sent twice: the row is
-locked while it is sent and marked sent in the same transaction, and the unique keys on `Notice` stop a reminder
-from being written twice.
+pending once the broker answers again), never sent for a change that rolled back, and never sent twice: each
+recipient gets a message of its own, recorded as delivered under the row's lock as soon as the mail server accepts
+it (a retry after a partial failure sends only to the rest), and the unique keys on `Notice` stop a reminder from
+being written twice.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import datetime
 import logging
 import smtplib
 from collections.abc import Iterable
+from contextlib import suppress
 from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.db import connection as database
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -33,6 +36,15 @@ logger = logging.getLogger(__name__)
 REVIEWER_ARRIVALS = {"submit", "resubmit", "object", "finance_send_back"}
 FINANCE_ARRIVALS = {"end_publicity"}
 MAX_ATTEMPTS = 6
+# The SMTP errors of the server itself rather than of one address (a refused recipient, a rejected message).
+SERVER_FAILURES = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPAuthenticationError,
+    smtplib.SMTPNotSupportedError,
+    smtplib.SMTPSenderRefused,
+)
 
 
 class NoticeDeliveryError(Exception):
@@ -137,17 +149,24 @@ def queue_after_commit(notice_ids: list[int]) -> None:
 
 
 def enqueue(notice_ids: list[int]) -> int:
-    """Queue a send task per notice; if the broker is down they stay pending until `dispatch_pending` runs."""
-    from .tasks import send_notice
+    """Queue the notices' sending, `NOTICE_BATCH_SIZE` to a task (`send_notices`, one mail-server connection each;
+    a lone notice goes to `send_notice`); if the broker is down they stay pending until `dispatch_pending` runs.
+    Return how many notices were queued."""
+    from .tasks import send_notice, send_notices
 
+    size = max(1, settings.NOTICE_BATCH_SIZE)
     queued = 0
-    for notice_id in notice_ids:
+    for start in range(0, len(notice_ids), size):
+        batch = list(notice_ids[start : start + size])
         try:
-            send_notice.delay(notice_id)
-        except Exception:  # the broker is unreachable: the notice is kept and dispatched later
-            logger.warning("Could not queue notice %s; it stays pending until the broker answers", notice_id)
+            if len(batch) == 1:
+                send_notice.delay(batch[0])
+            else:
+                send_notices.delay(batch)
+        except Exception:  # the broker is unreachable: the notices are kept and dispatched later
+            logger.warning("Could not queue notices %s…; they stay pending until the broker answers", batch[0])
             break
-        queued += 1
+        queued += len(batch)
     return queued
 
 
@@ -184,42 +203,166 @@ def event_notices(event: Event) -> list[Notice]:
 # Sending (in the worker).
 
 
-def _deliver(notice: Notice) -> None:
-    messages = [
-        EmailMessage(notice.subject, notice.body, settings.DEFAULT_FROM_EMAIL, [to]) for to in notice.recipients
-    ]
-    get_connection().send_messages(messages)
+def _locked_pending(notice_id: int) -> Notice | None:
+    """Lock the notice if no one else holds it, and return it if it is still pending.
+
+    Read by the primary key alone: with `state = 'pending'` in the query, PostgreSQL took the outbox index
+    `(state, created_at)` (pending notices are few in its statistics) and walked every pending notice to find this
+    one, 10–60 ms a task at a million cases with thousands pending (bench/FINDINGS.md)."""
+    notice = Notice.objects.select_for_update(skip_locked=True).filter(pk=notice_id).order_by().first()
+    return notice if notice is not None and notice.state == Notice.State.PENDING else None
 
 
-def notice_send(notice_id: int) -> bool:
-    """Send one pending notice; return whether this call sent it (False: already sent, or being sent elsewhere)."""
-    failure = None
+def _deliver(connection, notice: Notice, to: str) -> None:
+    connection.open()  # once: the connection is kept for the notice's other recipients
+    EmailMessage(notice.subject, notice.body, settings.DEFAULT_FROM_EMAIL, [to], connection=connection).send()
+
+
+def _refused_address(error: OSError) -> bool:
+    """Return whether the server refused this one message, so the other recipients may still be sent to."""
+    return isinstance(error, smtplib.SMTPException) and not isinstance(error, SERVER_FAILURES)
+
+
+ATTEMPT_FIELDS = ["delivered_to", "attempts", "last_error", "state", "sent_at"]
+
+
+def _quick_commit() -> None:
+    """Let this transaction's commit return before its record reaches the disk (PostgreSQL's
+    `synchronous_commit = off`, for this transaction only). The commit is atomic and seen by every other session at
+    once, so a worker that dies cannot lose it; only a crash of the database server itself, within a fraction of a
+    second, could, and would then send those few messages again. It halves the time a message costs."""
+    if database.vendor == "postgresql":
+        with database.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+def _close_attempt(notice: Notice, errors: list[Exception]) -> None:
+    notice.attempts += 1
+    if errors:
+        notice.last_error = "; ".join(f"{type(error).__name__}: {error}" for error in errors)[:2000]
+        if notice.attempts >= MAX_ATTEMPTS:
+            notice.state = Notice.State.FAILED
+            logger.error("Notice %s failed %s times: %s", notice.pk, notice.attempts, notice.last_error)
+    else:
+        notice.state = Notice.State.SENT
+        notice.sent_at = timezone.now()
+
+
+def _end_attempt(notice: Notice, errors: list[Exception]) -> None:
+    _close_attempt(notice, errors)
+    notice.save(update_fields=ATTEMPT_FIELDS)
+
+
+def notice_send(notice_id: int, connection=None) -> bool:
+    """Send a pending notice, one message per recipient not yet reached; return whether this call completed it
+    (False: already sent, being sent elsewhere, or given up after the last attempt).
+
+    Each recipient the mail server accepts is recorded in `delivered_to` in its own transaction, under the row lock,
+    so neither a retry nor a worker that died half-way mails anyone twice.
+    """
+    own_connection = connection is None
+    connection = connection or get_connection()
+    tried: list[str] = []
+    errors: list[Exception] = []
+    try:
+        while True:
+            with transaction.atomic():
+                _quick_commit()
+                notice = _locked_pending(notice_id)
+                if notice is None:
+                    return False
+                waiting = [to for to in notice.undelivered() if to not in tried]
+                if waiting:
+                    to = waiting.pop(0)
+                    tried.append(to)
+                    try:
+                        _deliver(connection, notice, to)
+                    except OSError as error:  # smtplib's errors included
+                        errors.append(error)
+                        if not _refused_address(error):  # the server or the network: try again later
+                            waiting = []
+                    else:
+                        notice.delivered_to = [*notice.delivered_to, to]
+                if waiting:
+                    notice.save(update_fields=["delivered_to"])
+                else:
+                    _end_attempt(notice, errors)
+                    break
+    finally:
+        if own_connection:
+            with suppress(smtplib.SMTPException, OSError):
+                connection.close()
+    if notice.state == Notice.State.PENDING:
+        raise NoticeDeliveryError(notice.last_error) from errors[-1]
+    return notice.state == Notice.State.SENT
+
+
+def notices_send(notice_ids: list[int]) -> list[int]:
+    """Send several pending notices over one mail-server connection; return the ids to be retried on their own
+    (those the mail server failed this time; the others are sent, given up, or not pending).
+
+    The notices to one address each (nearly all: an enterprise's) are sent `NOTICE_COMMIT_EVERY` to a transaction:
+    the rows are locked together, the messages sent, and the rows marked in one UPDATE. A worker that dies part-way
+    through such a group sends its messages again when the batch is redelivered, so the group is kept small; a
+    notice to several people (a department's reviewers) goes through `notice_send`, which records each address as it
+    is reached.
+    """
+    mail = get_connection()
+    retry: list[int] = []
+    size = max(1, settings.NOTICE_COMMIT_EVERY)
+    try:
+        for first in range(0, len(notice_ids), size):
+            several = _send_group(mail, notice_ids[first : first + size], retry)
+            for notice_id in several:
+                try:
+                    notice_send(notice_id, mail)
+                except NoticeDeliveryError as failure:
+                    retry.append(notice_id)
+                    if not _refused_address(failure.__cause__):
+                        with suppress(smtplib.SMTPException, OSError):
+                            mail.close()  # the server or the network failed: the next message opens a new one
+    finally:
+        with suppress(smtplib.SMTPException, OSError):
+            mail.close()
+    return retry
+
+
+def _send_group(mail, notice_ids: list[int], retry: list[int]) -> list[int]:
+    """Send the group's single-address notices in one transaction; return the ids of those with several addresses."""
+    several: list[int] = []
     with transaction.atomic():
-        notice = (
-            Notice.objects.select_for_update(skip_locked=True)
-            .filter(pk=notice_id, state=Notice.State.PENDING)
-            # By the key alone: the model's ordering (created_at) made PostgreSQL walk every pending notice.
-            .order_by("pk")
-            .first()
-        )
-        if notice is None:
-            return False
-        notice.attempts += 1
-        try:
-            _deliver(notice)
-        except (smtplib.SMTPException, OSError) as error:
-            failure = error
-            notice.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if notice.attempts >= MAX_ATTEMPTS:
-                notice.state = Notice.State.FAILED
-                logger.error("Notice %s failed %s times: %s", notice.pk, notice.attempts, notice.last_error)
-        else:
-            notice.state = Notice.State.SENT
-            notice.sent_at = timezone.now()
-        notice.save(update_fields=["attempts", "last_error", "state", "sent_at"])
-    if failure is not None and notice.state == Notice.State.PENDING:
-        raise NoticeDeliveryError(notice.last_error) from failure
-    return failure is None
+        _quick_commit()
+        locked = Notice.objects.select_for_update(skip_locked=True).filter(pk__in=notice_ids).order_by("pk")
+        done: list[Notice] = []
+        server_failed = False
+        for notice in locked:
+            if notice.state != Notice.State.PENDING:
+                continue
+            waiting = notice.undelivered()
+            if len(waiting) > 1:
+                several.append(notice.pk)
+                continue
+            if server_failed:  # left as it is, for its own retry
+                retry.append(notice.pk)
+                continue
+            errors: list[Exception] = []
+            if waiting:
+                try:
+                    _deliver(mail, notice, waiting[0])
+                except OSError as error:  # smtplib's errors included
+                    errors.append(error)
+                    server_failed = not _refused_address(error)
+                else:
+                    notice.delivered_to = [*notice.delivered_to, waiting[0]]
+            _close_attempt(notice, errors)
+            done.append(notice)
+            if notice.state == Notice.State.PENDING:
+                retry.append(notice.pk)
+        Notice.objects.bulk_update(done, ATTEMPT_FIELDS)
+    if server_failed:
+        with suppress(smtplib.SMTPException, OSError):
+            mail.close()
+    return several
 
 
 def dispatch_pending(*, older_than: datetime.timedelta = datetime.timedelta(minutes=1), chunk: int = 1000) -> int:

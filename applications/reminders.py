@@ -411,27 +411,23 @@ def send_daily_digests(*, today: datetime.date | None = None) -> dict[str, int]:
 
 
 def end_expired_bans(*, today: datetime.date | None = None) -> dict[str, int]:
-    """Tell each enterprise whose ban ended (its last day was before today) that it may apply again."""
+    """Tell each enterprise whose ban ended (its last day was before today) that it may apply again in its district.
+
+    One notice per ban, keyed by the ban: bans in two districts ending on the same day are two e-mails.
+    """
     today = today or timezone.localdate()
     ended = (
         Ban.objects.filter(ends_on__lt=today, ends_on__gte=today - BAN_ENDED_LOOKBACK)
-        .exclude(
-            Exists(
-                Notice.objects.filter(
-                    enterprise=OuterRef("enterprise"),
-                    application__isnull=True,
-                    kind=NoticeKind.BAN_ENDED,
-                    due_on=OuterRef("ends_on"),
-                )
-            )
-        )
+        .exclude(Exists(Notice.objects.filter(ban=OuterRef("pk"), kind=NoticeKind.BAN_ENDED)))
         .select_related("enterprise", "district")
     )
     stats: Counter = Counter()
 
     def make(ban):
-        still_banned = Ban.objects.active(today).filter(enterprise=ban.enterprise, district=ban.district).exists()
-        if still_banned:  # another ban in the same district goes on
+        same_district = Ban.objects.filter(enterprise=ban.enterprise_id, district=ban.district_id).exclude(pk=ban.pk)
+        if same_district.active(today).exists():  # another ban in the same district goes on
+            return []
+        if same_district.filter(ends_on=ban.ends_on, pk__lt=ban.pk).exists():  # its notice tells of this one too
             return []
         context = {"ban": ban, "link": absolute_link(reverse("measures:library"))}
         return [
@@ -442,6 +438,7 @@ def end_expired_bans(*, today: datetime.date | None = None) -> dict[str, int]:
                 kind=NoticeKind.BAN_ENDED,
                 audience=A.ENTERPRISE,
                 enterprise=ban.enterprise,
+                ban=ban,
                 due_on=ban.ends_on,
             )
         ]

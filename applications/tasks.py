@@ -25,6 +25,16 @@ def send_notice(notice_id: int) -> bool:
 
 
 @shared_task
+def send_notices(notice_ids: list[int]) -> int:
+    """Send a batch of notices over one connection; a notice the mail server fails is retried on its own, with
+    `send_notice`'s backoff. Return how many were handed back for retrying."""
+    retry = notifications.notices_send(notice_ids)
+    for notice_id in retry:
+        send_notice.apply_async((notice_id,), countdown=send_notice.retry_backoff)
+    return len(retry)
+
+
+@shared_task
 def dispatch_pending_notices() -> int:
     """Queue the notices still pending: written while the broker was down, or whose task was lost."""
     return notifications.dispatch_pending()

@@ -123,15 +123,18 @@ def write_report(results: dict, path: Path) -> None:
         lines.append(f"Not measured: {celery['missing']}.")
     elif celery:
         ok = celery["tasks_per_second"] >= TARGETS["celery_rate"] and not celery["unfinished"]
+        batch = celery.get("batch", 1)
         lines += [
-            f"{celery['tasks']:,} `applications.tasks.send_notice` tasks for pending notices, queued to Redis while"
-            f" the worker runs (`{celery['command']}`; late acknowledgement and prefetch 1 from the settings,"
-            " in-memory e-mail backend), timed from the first task queued to the last notice marked sent.",
+            f"{celery['tasks']:,} pending notices, queued to Redis as the portal queues them"
+            f" (`applications.notifications.enqueue`: `send_notices` tasks of {batch} notices, each over one"
+            " mail-server connection) while the worker runs"
+            f" (`{celery['command']}`; late acknowledgement and prefetch 1 from the settings, in-memory e-mail"
+            " backend), timed from the first task queued to the last notice marked sent.",
             "",
-            "| tasks | sent | seconds | of which queuing | tasks per second | target |",
-            "|---:|---:|---:|---:|---:|---|",
-            f"| {celery['tasks']:,} | {celery['sent']:,} | {celery['seconds']} | {celery['enqueue_seconds']} |"
-            f" {celery['tasks_per_second']} | ≥ 500/s: {_mark(ok)} |",
+            "| reminders | per task | sent | seconds | of which queuing | reminders per second | target |",
+            "|---:|---:|---:|---:|---:|---:|---|",
+            f"| {celery['tasks']:,} | {batch} | {celery['sent']:,} | {celery['seconds']} |"
+            f" {celery['enqueue_seconds']} | {celery['tasks_per_second']} | ≥ 500/s: {_mark(ok)} |",
         ]
     findings = BENCH_DIR / "FINDINGS.md"
     if findings.exists():

@@ -200,6 +200,13 @@ REVIEW_LIMIT_WORKING_DAYS = env.int("REVIEW_LIMIT_WORKING_DAYS", default=5)  # a
 ESCALATION_WORKING_DAYS = env.int("ESCALATION_WORKING_DAYS", default=5)  # then, after this many more, to the head
 RECOVERY_DUE_DAYS = env.int("RECOVERY_DUE_DAYS", default=30)  # default time to repay after a fraud decision
 SWEEP_CHUNK_SIZE = env.int("SWEEP_CHUNK_SIZE", default=2000)
+# Notices sent by one Celery task over one mail-server connection (applications.notifications.enqueue).
+NOTICE_BATCH_SIZE = env.int("NOTICE_BATCH_SIZE", default=50)
+# Single-address notices marked sent together, in one transaction (a worker that dies part-way resends at most these).
+NOTICE_COMMIT_EVERY = env.int("NOTICE_COMMIT_EVERY", default=10)
+# Seconds a rendered page of the reviewer's queue is kept; any change to a case of the district renews it sooner
+# (applications/queue_cache.py). 0 turns the cache off.
+QUEUE_CACHE_SECONDS = env.int("QUEUE_CACHE_SECONDS", default=60)
 SWEEP_CHUNK_PAUSE = env.float("SWEEP_CHUNK_PAUSE", default=0)  # seconds between chunks; tests use it, production not
 
 # Security (README "Security"): failed-login lockout, rate limits, idle sessions, CSP and staff two-factor.

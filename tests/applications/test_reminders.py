@@ -350,3 +350,78 @@ def test_nothing_is_sent_while_the_ban_goes_on(run, owner, chaoyang, mailoutbox)
     ban(owner, chaoyang, ends_on=TODAY)
     run(TODAY, end_expired_bans)
     assert mailoutbox == []
+
+
+def test_bans_in_two_districts_ending_the_same_day_are_each_told_of(run, owner, chaoyang, mentougou, mailoutbox):
+    ban(owner, chaoyang, ends_on=days(-1))
+    ban(owner, mentougou, ends_on=days(-1))
+    run(TODAY, end_expired_bans)
+    run(TODAY, end_expired_bans)
+    assert sorted(subjects(mailoutbox)) == [
+        "禁止申请期已届满：贵企业可再次申请朝阳区的补贴奖励资金",
+        "禁止申请期已届满：贵企业可再次申请门头沟区的补贴奖励资金",
+    ]
+    for district in ("朝阳区", "门头沟区"):
+        [body] = [m.body for m in mailoutbox if district in m.subject]
+        assert f"不得申请{district}各类补贴奖励资金" in body
+
+
+def test_two_bans_in_one_district_ending_the_same_day_are_one_email(run, owner, chaoyang, mailoutbox):
+    ban(owner, chaoyang, ends_on=days(-1))
+    ban(owner, chaoyang, ends_on=days(-1))
+    run(TODAY, end_expired_bans)
+    run(days(1), end_expired_bans)
+    assert subjects(mailoutbox) == ["禁止申请期已届满：贵企业可再次申请朝阳区的补贴奖励资金"]
+
+
+# Notices without a case in the admin: one's own digest, the district's ended bans.
+
+
+def change_link(notice: Notice) -> str:
+    return reverse("admin:applications_notice_change", args=[notice.pk])
+
+
+def notices_page(client, user) -> str:
+    client.force_login(user)
+    return client.get(reverse("admin:applications_notice_changelist")).content.decode()
+
+
+def test_a_reviewer_finds_their_own_digest_in_the_admin_and_not_a_colleagues(run, client, queue, reviewer):
+    colleague = StaffUserFactory(role=StaffRole.REVIEWER, department=reviewer.department)
+    run(TODAY, send_daily_digests)
+    own, colleagues = (Notice.objects.get(kind=NoticeKind.DIGEST, user=user) for user in (reviewer, colleague))
+    page = notices_page(client, reviewer)
+    assert change_link(own) in page and change_link(colleagues) not in page
+    assert client.get(change_link(colleagues)).status_code == 302  # as for a notice that does not exist
+
+
+@pytest.fixture
+def mentougou_admin(mentougou):
+    return StaffUserFactory(role=StaffRole.DISTRICT_ADMIN, staff_district=mentougou)
+
+
+@pytest.fixture
+def superuser(db):
+    return StaffUserFactory(is_superuser=True)
+
+
+@pytest.mark.parametrize(
+    ("who", "sees_chaoyangs", "sees_mentougous"),
+    [
+        ("district_admin", True, False),
+        ("auditor", True, False),
+        ("mentougou_admin", False, True),
+        ("superuser", True, True),
+        ("reviewer", False, False),
+        ("finance", False, False),
+    ],
+)
+def test_the_end_of_a_ban_shows_in_the_admin_to_its_districts_administrators_and_auditors(
+    request, run, client, owner, chaoyang, mentougou, who, sees_chaoyangs, sees_mentougous
+):
+    ban(owner, chaoyang, ends_on=days(-1))
+    ban(owner, mentougou, ends_on=days(-1))
+    run(TODAY, end_expired_bans)
+    in_chaoyang, in_mentougou = (Notice.objects.get(ban__district=d) for d in (chaoyang, mentougou))
+    page = notices_page(client, request.getfixturevalue(who))
+    assert (change_link(in_chaoyang) in page, change_link(in_mentougou) in page) == (sees_chaoyangs, sees_mentougous)
