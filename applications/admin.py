@@ -24,8 +24,9 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Enterprise, StaffRole
 from measures.models import Measure
 
+from . import queue_cache
 from .exports import approved_and_paid_workbook, workbook_response
-from .forms import FraudFindingForm, RepaymentForm, TransitionForm
+from .forms import INPUT_PREFIX, ApplicationForm, FraudFindingForm, RepaymentForm, TransitionForm
 from .models import (
     AWARDED_STATUSES,
     Application,
@@ -365,8 +366,14 @@ class ApplicationAdmin(RestrictedAdmin):
         return queryset.filter(condition), False
 
     def changelist_view(self, request, extra_context=None):
+        # A page rendered since the district's last change is served as it is (applications/queue_cache.py).
+        key = queue_cache.page_key(request)
+        if (page := queue_cache.cached_page(key)) is not None:
+            return page
         extra_context = {**(extra_context or {}), "can_export": self.may_export(request)}
-        return super().changelist_view(request, extra_context)
+        response = super().changelist_view(request, extra_context)
+        queue_cache.keep_page(key, response)
+        return response
 
     def transition_selected(self, request, queryset, transition: Transition):
         count = queryset.count()

@@ -184,6 +184,8 @@ class Application(models.Model):
             models.Index(fields=["status", "status_changed_at"], name="application_waiting"),
             models.Index(fields=["status", "correction_due_on"], name="application_correction"),
             models.Index(fields=["status", "apply_by"], name="application_apply_by"),
+            # The queue page's cache version (applications.queue_cache): the latest change in a district.
+            models.Index(fields=["district", "updated_at"], name="application_district_updated"),
         ]
         constraints = [
             # One case per enterprise and measure until it ends; reapplying after a rejection is allowed.

@@ -1,0 +1,81 @@
+"""The reviewer's queue page, kept rendered between changes to the district's cases.
+
+Reviewers open and re-open their queue far more often than its cases change. A rendered page is kept in the cache
+under a key made of everything it shows and whom it is for:
+
+- the person (id, role, department, district) and the page's full address with its filters, search and page number;
+- the language, the day (deadlines and "overdue" depend on it) and the CSRF cookie the page's action form was
+  signed for;
+- the district's **queue version**: the latest `updated_at` of its cases, read through the index
+  `application_district_updated` (one index probe). Every change to a case goes through `Application.save()`,
+  which sets `updated_at`, so a page is never served after a change to any case of its district; a page is also
+  dropped after `QUEUE_CACHE_SECONDS` (default 60), which bounds how long a renamed enterprise or measure shows its
+  old name.
+
+A page with a message to show (after an action) is rendered fresh and not kept. People without a district (a
+superuser, an auditor of every district) always get a fresh page. `QUEUE_CACHE_SECONDS=0` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+
+from .models import Application
+
+
+def district_version(district_id: int) -> str:
+    latest = Application.objects.filter(district_id=district_id).aggregate(latest=Max("updated_at"))["latest"]
+    return latest.isoformat() if latest else "-"
+
+
+def page_key(request: HttpRequest) -> str | None:
+    """Return the cache key of this request's queue page, or None when the page must be rendered fresh."""
+    seconds = settings.QUEUE_CACHE_SECONDS
+    user = request.user
+    csrf_cookie = request.META.get("CSRF_COOKIE")
+    if not seconds or request.method != "GET" or not csrf_cookie or user.is_superuser:
+        return None
+    district_id = user.work_district_id
+    if district_id is None or len(messages.get_messages(request)):
+        return None
+    parts = [
+        user.pk,
+        user.role,
+        user.department_id,
+        district_id,
+        request.get_full_path(),
+        translation.get_language(),
+        timezone.localdate().isoformat(),
+        hashlib.sha256(csrf_cookie.encode()).hexdigest()[:16],
+        district_version(district_id),
+    ]
+    return "queue-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def cached_page(key: str | None) -> HttpResponse | None:
+    if key is None:
+        return None
+    content = cache.get(key)
+    if content is None:
+        return None
+    response = HttpResponse(content)
+    response["X-Queue-Cache"] = "hit"
+    return response
+
+
+def keep_page(key: str | None, response) -> None:
+    """Keep the page once it is rendered, if it is a plain page of the queue."""
+    if key is None or response.status_code != 200 or not hasattr(response, "add_post_render_callback"):
+        return
+
+    def store(rendered):
+        cache.set(key, rendered.content, settings.QUEUE_CACHE_SECONDS)
+
+    response.add_post_render_callback(store)

@@ -1,0 +1,134 @@
+"""The reviewer's queue is served from the cache between changes, and never shows a page out of date or someone else's.
+
+The pages are compared as a reviewer sees them (the statuses and references in the table); X-Queue-Cache tells
+which responses came from the cache, so each test also proves the cache was in play.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from applications.models import Application
+from applications.workflow import apply_transition
+
+pytestmark = pytest.mark.django_db
+
+
+def another_enterprises_case(measure, status):
+    from tests.factories import EnterpriseUserFactory
+
+    owner = EnterpriseUserFactory()
+    return Application.objects.create(enterprise=owner.enterprise, measure=measure, created_by=owner, status=status)
+
+
+CHANGELIST = reverse("admin:applications_application_changelist")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache(settings):
+    settings.QUEUE_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def open_queue(client, params=None):
+    response = client.get(CHANGELIST, params or {})
+    assert response.status_code == 200
+    return response
+
+
+def signed_in(client, user):
+    client.force_login(user)
+    open_queue(client)  # the first visit sets the CSRF cookie the page's action form is signed for
+    return client
+
+
+def test_a_second_look_is_served_from_the_cache(client, make_application, reviewer):
+    case = make_application("submitted")
+    signed_in(client, reviewer)
+    first = open_queue(client)
+    again = open_queue(client)
+    assert case.reference in again.content.decode()
+    assert again.get("X-Queue-Cache") == "hit"
+    assert first.get("X-Queue-Cache") is None
+    assert again.content == first.content
+    # A hit reads of the cases only the district's latest change, through its index: nothing of the queue itself.
+    with CaptureQueriesContext(connection) as queries:
+        open_queue(client)
+    of_cases = [q["sql"] for q in queries if '"applications_application"' in q["sql"]]
+    assert len(of_cases) == 1 and 'MAX("applications_application"."updated_at")' in of_cases[0], of_cases
+
+
+def test_a_change_by_a_colleague_shows_at_once(client, make_application, reviewer, other_reviewer):
+    case = make_application("submitted")
+    signed_in(client, reviewer)
+    before = open_queue(client).content.decode()
+    assert "待预审" in before
+    apply_transition(application_id=case.pk, action="accept", actor=reviewer)
+    after = open_queue(client)
+    assert after.get("X-Queue-Cache") is None
+    case.refresh_from_db()
+    assert case.get_status_display() == "预审通过，终审中"
+    assert case.get_status_display() in after.content.decode()
+
+
+def test_a_new_submission_appears_on_the_next_look(client, make_application, reviewer, measure):
+    make_application("submitted")
+    signed_in(client, reviewer)
+    open_queue(client)
+    assert open_queue(client).get("X-Queue-Cache") == "hit"
+    new = another_enterprises_case(measure, "submitted")
+    page = open_queue(client)
+    assert new.reference in page.content.decode()
+
+
+def test_two_reviewers_never_share_a_page(client, make_application, reviewer, other_reviewer, measure):
+    case = make_application("submitted")
+    signed_in(client, reviewer)
+    assert case.reference in open_queue(client).content.decode()
+    client.logout()
+    signed_in(client, other_reviewer)
+    for _ in range(2):
+        assert case.reference not in open_queue(client).content.decode()
+
+
+def test_filters_and_pages_are_kept_apart(client, make_application, reviewer, measure):
+    submitted = make_application("submitted")
+    under_review = another_enterprises_case(measure, "under_review")
+    signed_in(client, reviewer)
+    for _ in range(2):
+        only_submitted = open_queue(client, {"status__exact": "submitted"}).content.decode()
+        only_reviewed = open_queue(client, {"status__exact": "under_review"}).content.decode()
+        assert submitted.reference in only_submitted and under_review.reference not in only_submitted
+        assert under_review.reference in only_reviewed and submitted.reference not in only_reviewed
+
+
+def test_the_message_after_an_action_is_shown_and_the_table_is_current(client, make_application, reviewer, measure):
+    first = make_application("submitted")
+    second = another_enterprises_case(measure, "submitted")
+    signed_in(client, reviewer)
+    open_queue(client)
+    assert open_queue(client).get("X-Queue-Cache") == "hit"
+    data = {"action": "do_accept", "_selected_action": [first.pk, second.pk], "apply": "1", "comment": ""}
+    page = client.post(CHANGELIST, data, follow=True).content.decode()
+    assert f"{first.reference}：已" in page
+    assert set(Application.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)) == {
+        "under_review"
+    }
+    # The message is shown once; the next look is the plain table, current.
+    again = open_queue(client).content.decode()
+    assert f"{first.reference}：已" not in again
+    table = again.split('id="result_list"', 1)[1].split("</table>", 1)[0]
+    assert "已提交，待预审" not in table
+    assert table.count("预审通过，终审中") == 2
+
+
+def test_turned_off_every_look_is_rendered(client, make_application, reviewer, settings):
+    settings.QUEUE_CACHE_SECONDS = 0
+    make_application("submitted")
+    signed_in(client, reviewer)
+    assert open_queue(client).get("X-Queue-Cache") is None
+    assert open_queue(client).get("X-Queue-Cache") is None
