@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import security_admin, services  # noqa: F401  (security_admin: the axes and OTP pages, in Chinese)
 from .models import Certification, Enterprise, ProfileVersion, User
 
 

@@ -237,8 +237,8 @@ class ApplicationAdmin(RestrictedAdmin):
         "measure",
         "district",
         "status",
-        "inputs",
-        "declarations",
+        "inputs_table",
+        "declarations_table",
         "estimate_amount",
         "estimate_table",
         "amount_ceiling",
@@ -305,6 +305,46 @@ class ApplicationAdmin(RestrictedAdmin):
     @admin.display(description=gettext_lazy("已拨付（元）"))
     def paid(self, obj):
         return obj.paid_total()
+
+    @admin.display(description=gettext_lazy("申报数据"))
+    def inputs_table(self, obj):
+        """The enterprise's answers under the labels of its application form (applications.forms), not as JSON."""
+        form = ApplicationForm(application=obj)
+        rows = []
+        if "event_date" in form.fields:
+            rows.append((form.fields["event_date"].label, obj.event_date or _("（未填写）")))
+        for spec in form.specs:
+            field = form.fields[f"{INPUT_PREFIX}{spec.name}"]
+            rows.append((field.label, self._answer(field, obj.inputs.get(spec.name))))
+        # Answers to questions the form no longer asks (the measure's rule changed after the enterprise answered).
+        asked = {spec.name for spec in form.specs}
+        rows += [(name, value) for name, value in obj.inputs.items() if name not in asked]
+        return self._table(rows)
+
+    @admin.display(description=gettext_lazy("承诺事项"))
+    def declarations_table(self, obj):
+        declarations = ApplicationForm(application=obj).declarations
+        rows = [(d.label, _("已承诺") if obj.declarations.get(d.key) else _("未承诺")) for d in declarations]
+        return self._table(rows)
+
+    @staticmethod
+    def _answer(field, value) -> str:
+        from django import forms
+
+        if isinstance(field, forms.BooleanField):
+            return _("是") if value in (True, "true", "on", "1") else _("否")
+        if value in (None, ""):
+            return _("（未填写）")
+        if isinstance(field, forms.ChoiceField):
+            return dict(field.choices).get(value, value)
+        return value
+
+    @staticmethod
+    def _table(rows) -> str:
+        if not rows:
+            return "-"
+        body = format_html_join("", '<tr><th scope="row">{}</th><td>{}</td></tr>', rows)
+        return format_html('<table class="answers">{}</table>', body)
 
     @admin.display(description=gettext_lazy("测算过程"))
     def estimate_table(self, obj):

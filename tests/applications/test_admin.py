@@ -162,3 +162,21 @@ def test_a_reviewer_finds_the_cases_on_the_admin_index(client, reviewer):
     client.force_login(reviewer)
     page = client.get(reverse("admin:index")).content.decode()
     assert "申请办理" in page and "办理记录" in page
+
+
+def test_the_case_page_shows_the_answers_under_the_forms_labels(client, make_application, reviewer):
+    application = make_application("submitted", inputs={"persons": "12"})
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:applications_application_change", args=[application.pk])).content.decode()
+    assert '<th scope="row">人数（人）</th><td>12</td>' in page and "&quot;persons&quot;" not in page
+    assert "已承诺" in page and "&quot;truthful&quot;" not in page
+
+
+def test_a_chosen_answer_shows_the_choices_words(client, make_application, other_reviewer, chaoyang):
+    from measures.models import Measure
+
+    platform = Measure.objects.get(document__number="朝政办发〔2020〕8号", clause="8.")
+    application = make_application("submitted", measure=platform, inputs={"level": "national"})
+    client.force_login(other_reviewer)
+    page = client.get(reverse("admin:applications_application_change", args=[application.pk])).content.decode()
+    assert "认定等级" in page and "首次获得国家级认定" in page and "<td>national</td>" not in page

@@ -333,10 +333,11 @@ add("admin:password_change_done", Case(url("admin:password_change_done"), get=st
 add("admin:jsi18n", Case(url("admin:jsi18n"), get=staff(OK)))
 add(
     "admin:autocomplete",
-    # Autocomplete answers only for a model its user may view: here departments, which only the superuser edits.
+    # Autocomplete answers only for a model its user may view: here departments, which every member of staff reads
+    # (their own district's; tests/measures/test_library_admin.py).
     Case(
         url("admin:autocomplete", query="app_label=measures&model_name=measure&field_name=lead_departments&term=区"),
-        get=staff(FORBIDDEN, superuser=OK),
+        get=staff(OK),
     ),
 )
 add(
@@ -348,8 +349,9 @@ add(
 add(
     "admin:app_list",
     Case(url("admin:app_list", lambda w: "applications"), label="applications", get=staff(OK)),
-    # The admin answers 404 for an app none of whose models its user may see.
-    Case(url("admin:app_list", lambda w: "measures"), label="measures", get=staff(NOT_FOUND, superuser=OK)),
+    # Every member of staff reads the policy library (the admin answers 404 for an app none of whose models its user
+    # may see).
+    Case(url("admin:app_list", lambda w: "measures"), label="measures", get=staff(OK)),
 )
 add("admin/(?P<url>.*)$", Case(lambda w: "/admin/no-such-page/", get=staff(NOT_FOUND)))
 
@@ -364,15 +366,10 @@ SUPERUSER_ONLY_MODELS = [
     "accounts.user",
     "accounts.enterprise",
     "measures.district",
-    "measures.policydocument",
-    "measures.measure",
     "measures.beneficiarytype",
     "measures.policydataload",
     "measures.workingdayoverride",
     "measures.calendarwarning",
-    "contacts.department",
-    "contacts.section",
-    "contacts.contactperson",
     "axes.accessattempt",
     "axes.accesslog",
     "axes.accessfailurelog",
@@ -381,14 +378,7 @@ SUPERUSER_ONLY_MODELS = [
 # Written by the loader, and by django-axes at each sign-in, only.
 NO_ADD = {"measures.policydataload", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
 # The superuser cannot delete these objects because applications refer to them (PROTECT): the page says so.
-PROTECTED = {
-    "accounts.user",
-    "accounts.enterprise",
-    "measures.district",
-    "measures.policydocument",
-    "measures.measure",
-    "contacts.department",
-}
+PROTECTED = {"accounts.user", "accounts.enterprise", "measures.district"}
 
 
 def _admin_url(label: str, view: str, obj: Callable[[Any], Any] | None = None) -> Callable[[Any], str]:
@@ -434,6 +424,100 @@ for _label in SUPERUSER_ONLY_MODELS:
             data=lambda w: {"post": "yes"},
             probe=exists(_get),
             changes=frozenset() if _label in PROTECTED else frozenset({SUPERUSER}),
+        ),
+    )
+    add(_unnamed(_label), Case(_bare_url(_label, _get), get=staff(REDIRECT)))
+
+# The policy library (measures.admin.LibraryAdmin): every member of staff reads their own district's rows, the
+# district administrator adds and changes them (and deletes sections and people), nobody reaches another district's
+# rows (404, as for a row that does not exist); the superuser keeps Django's permissions over every district.
+_WALK_SECTION = "走查科"
+
+
+def _own_section(w):
+    from contacts.models import Section
+
+    return Section.objects.get_or_create(department=w.department, name=_WALK_SECTION)[0]
+
+
+_DISTRICT_PATHS = {
+    "measures.policydocument": "district",
+    "measures.measure": "document__district",
+    "contacts.department": "district",
+    "contacts.section": "department__district",
+    "contacts.contactperson": "department__district",
+}
+
+
+def _district_rows(label: str, district: str) -> Callable[[Any], int]:
+    lookup = {f"{_DISTRICT_PATHS[label]}__name": district}
+    return lambda w: _model(label).objects.filter(**lookup).count()
+
+
+def _library_object(label: str, district: str) -> Callable[[Any], Any]:
+    """Return the first row of the model in the district (the world's staff work for 朝阳区)."""
+    lookup = {f"{_DISTRICT_PATHS[label]}__name": district}
+    return lambda w: _model(label).objects.filter(**lookup).order_by("pk").first()
+
+
+LIBRARY = {
+    # model: (the district's own row, what the change POST edits, whether the district administrator deletes it)
+    "measures.policydocument": (lambda w: w.measure.document, {"url": "https://example.gov.cn/walk"}, False),
+    "measures.measure": (lambda w: w.measure, {"window_closes": "2030-12-31"}, False),
+    "contacts.department": (lambda w: w.department, {"full_name": "北京市朝阳区人力资源和社会保障局（走查）"}, False),
+    "contacts.section": (_own_section, {"name": "走查二科"}, True),
+    "contacts.contactperson": (
+        lambda w: w.department.people.order_by("pk").first(),
+        {"office_phone": "65090000"},
+        True,
+    ),
+}
+LIBRARY_EDITORS = frozenset({DISTRICT_ADMIN, SUPERUSER})
+for _label, (_get, _edit, _deletes) in LIBRARY.items():
+    _elsewhere = _library_object(_label, "海淀区")
+    _deleters = LIBRARY_EDITORS if _deletes else frozenset({SUPERUSER})
+    # Documents, measures and departments are referred to by cases and staff (PROTECT): the page says so.
+    _deleted = REDIRECT if _deletes else OK
+    _in_district = _district_rows(_label, "朝阳区")
+    add(_admin_name(_label, "changelist"), Case(_admin_url(_label, "changelist"), get=staff(OK)))
+    add(
+        _admin_name(_label, "add"),
+        Case(_admin_url(_label, "add"), get=staff(FORBIDDEN, district_admin=OK, superuser=OK)),
+    )
+    add(
+        _admin_name(_label, "change"),
+        Case(
+            _admin_url(_label, "change", _get),
+            label="own district",
+            get=staff(OK),
+            post=staff(FORBIDDEN, **dict.fromkeys(LIBRARY_EDITORS, REDIRECT)),
+            data=lambda w, _get=_get, _edit=_edit: w.admin_form_data(_get(w), **_edit),
+            probe=row(_get),
+            changes=LIBRARY_EDITORS,
+        ),
+        Case(
+            _admin_url(_label, "change", _elsewhere),
+            label="another district",
+            get=staff(NOT_FOUND, superuser=OK),
+            post=staff(NOT_FOUND, superuser=None),
+            data=lambda w, _get=_elsewhere, _edit=_edit: w.admin_form_data(_get(w), **_edit),
+            probe=row(_elsewhere),
+        ),
+    )
+    add(
+        _admin_name(_label, "history"),
+        Case(_admin_url(_label, "history", _get), label="own district", get=staff(OK)),
+        Case(_admin_url(_label, "history", _elsewhere), label="another district", get=staff(NOT_FOUND, superuser=OK)),
+    )
+    add(
+        _admin_name(_label, "delete"),
+        Case(
+            _admin_url(_label, "delete", _get),
+            get=staff(FORBIDDEN, **dict.fromkeys(_deleters, OK)),
+            post=staff(FORBIDDEN, **dict.fromkeys(_deleters, _deleted)),
+            data=lambda w: {"post": "yes"},
+            probe=_in_district,
+            changes=_deleters if _deletes else frozenset(),
         ),
     )
     add(_unnamed(_label), Case(_bare_url(_label, _get), get=staff(REDIRECT)))
