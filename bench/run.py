@@ -211,8 +211,9 @@ def prepare(cfg: dict, results: dict) -> None:
 class Server:
     """gunicorn serving the portal as in production: 2 workers, the same settings for every page."""
 
-    def __init__(self, cfg: dict):
+    def __init__(self, cfg: dict, env: dict | None = None):
         self.cfg = cfg
+        self.env = env or {}
         self.port = cfg["port"]
         self.process = None
         self.options = ["--workers", "2", "--bind", f"127.0.0.1:{self.port}", "--timeout", "120"]
@@ -223,7 +224,7 @@ class Server:
         self.process = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "portal.wsgi", *self.options],
             cwd=ROOT,
-            env=server_env(self.cfg),
+            env=server_env(self.cfg) | self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -272,7 +273,7 @@ def request(port: int, method: str, path: str, *, body: str = "", headers: dict 
 
 
 def login(port: int, username: str, password: str) -> str:
-    """Sign in through the login form, as a person would; return the Cookie header of the session."""
+    """Sign in through the login form, as a person would; return the Cookie header a browser then sends."""
     status, page, cookies, _h = request(port, "GET", "/accounts/login/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     if status != 200 or not token:
@@ -292,7 +293,8 @@ def login(port: int, username: str, password: str) -> str:
     )
     if status != 302 or "sessionid" not in cookies2:
         raise RuntimeError(f"login as {username} failed: HTTP {status}")
-    return f"sessionid={cookies2['sessionid']}"
+    # Both cookies, as a browser sends them: the CSRF cookie (rotated at sign-in) signs the queue's action form.
+    return f"csrftoken={cookies2.get('csrftoken', cookies['csrftoken'])}; sessionid={cookies2['sessionid']}"
 
 
 def choose_subjects() -> dict:
@@ -411,19 +413,39 @@ def wrk(cfg: dict, path: str, cookie: str | None, *, seconds: int | None = None)
     }
 
 
-def http_step(cfg: dict, results: dict) -> None:
-    from bench.generate import BENCH_PASSWORD
+# The queue pages are measured twice: as served (a page rendered since the district's last change comes from the
+# cache, applications/queue_cache.py), and with the cache off (QUEUE_CACHE_SECONDS=0), which is what the first look
+# after every change costs. Each pass has its own baseline, served by the same server.
+PASSES = [
+    ("served", {}, None),
+    ("rendered", {"QUEUE_CACHE_SECONDS": "0"}, "（队列缓存关闭，每次渲染）"),
+]
 
+
+def http_step(cfg: dict, results: dict) -> None:
     subjects = choose_subjects()
     results["subjects"] = subjects
     measured = []
-    with Server(cfg) as server:
+    for name, env, suffix in PASSES:
+        chosen = pages(subjects) if suffix is None else [p for p in pages(subjects) if p["key"] in ("baseline", *QUEUE)]
+        measured += _measure_pages(cfg, subjects, chosen, env, name, suffix)
+    results["http"] = {"pages": measured, "at": _now(), "loadavg_before": os.getloadavg()}
+
+
+QUEUE = ("queue", "queue_deep", "queue_status", "queue_measure", "queue_status_deep")
+
+
+def _measure_pages(cfg: dict, subjects: dict, chosen: list[dict], env: dict, name: str, suffix: str | None):
+    from bench.generate import BENCH_PASSWORD
+
+    measured = []
+    with Server(cfg, env) as server:
         cookies = {
             "reviewer": login(server.port, subjects["reviewer"], BENCH_PASSWORD),
             "enterprise": login(server.port, subjects["enterprise_user"], BENCH_PASSWORD),
             None: None,
         }
-        for page in pages(subjects):
+        for page in chosen:
             cookie = cookies[page["as"]]
             path = last_page_path(server.port, page["path"], cookie) if page.get("deep") else page["path"]
             start = time.perf_counter()
@@ -431,7 +453,7 @@ def http_step(cfg: dict, results: dict) -> None:
             single = time.perf_counter() - start
             if status != 200 or (page.get("expect") and page["expect"] not in content):
                 raise RuntimeError(f"{path}: HTTP {status} before the load; see {VAR / 'gunicorn.log'}")
-            say(f"{page['key']}: {path}")
+            say(f"{page['key']} ({name}): {path}")
             # A short warm-up first (each worker's first request loads the URL conf, templates and translations).
             wrk(cfg, path, cookie, seconds=2)
             cpu_before = server.worker_cpu_seconds()
@@ -440,14 +462,18 @@ def http_step(cfg: dict, results: dict) -> None:
             result["cpu_ms_per_request"] = round(cpu * 1000 / result["requests"], 2) if result["requests"] else None
             if result["non_2xx"]:
                 raise RuntimeError(f"{path}: {result['non_2xx']} responses were not 2xx/3xx under load")
-            measured.append({**page, "path": path, "first_request_seconds": round(single, 3), **result})
+            entry = {**page, "path": path, "first_request_seconds": round(single, 3), "pass": name, **result}
+            if suffix:
+                entry["name"] += suffix
+                entry["key"] += f"_{name}"
+            measured.append(entry)
             say(f"  {result['rps']:.1f} requests/s, p50 {result['p50']}, {result['cpu_ms_per_request']} ms CPU")
     baseline, baseline_cpu = measured[0]["rps"], measured[0]["cpu_ms_per_request"]
     for entry in measured:
         entry["ratio"] = round(entry["rps"] / baseline, 3)
         cpu = entry["cpu_ms_per_request"]
         entry["cpu_ratio"] = round(baseline_cpu / cpu, 3) if cpu and baseline_cpu else None
-    results["http"] = {"pages": measured, "at": _now(), "loadavg_before": os.getloadavg()}
+    return measured
 
 
 # Step 3: the deadline sweep.
