@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import Certification, Ownership
 
-from .matching import MIGHT, NOT, QUALIFIES, Facts, facts_for_enterprise, match_measures, measures_for_matching
+from .matching import MIGHT, NOT, QUALIFIES, Facts, facts_for_enterprise, kept_measures_for_matching, match_measures
 from .models import District
 from .sme import Figure, classify
 from .sme_views import SmeSelfTestForm
@@ -82,12 +82,13 @@ class PublicMatchForm(forms.Form):
 
 
 def _grouped(request: HttpRequest, facts: Facts, filters: MatchFilterForm) -> dict:
-    measures = measures_for_matching()
+    measures = kept_measures_for_matching()
     if filters.is_valid():
         if filters.cleaned_data["district"]:
-            measures = measures.filter(document__district=filters.cleaned_data["district"])
+            district_id = filters.cleaned_data["district"].pk
+            measures = [m for m in measures if m.document.district_id == district_id]
         if filters.cleaned_data["monetary"]:
-            measures = measures.filter(monetary=True)
+            measures = [m for m in measures if m.monetary]
     matches = match_measures(facts, measures)
     if filters.is_valid() and filters.cleaned_data["open_only"]:
         matches = [m for m in matches if m.open_for_applications]

@@ -10,17 +10,27 @@ Conditions the portal cannot check from a profile (declarations, "other") are li
 from __future__ import annotations
 
 import datetime
+import functools
+import logging
+import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Prefetch, QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .conditions import SIZE_LABELS, ConditionValueError, certification_kind, parse_value
-from .models import District, Measure, MeasureCondition, PolicyDocument
+from .models import BeneficiaryType, District, Measure, MeasureCondition, PolicyDataLoad, PolicyDocument
 from .sme import Figure, Size
+
+logger = logging.getLogger(__name__)
 
 MET, UNKNOWN, FAILED, TO_CONFIRM = "met", "unknown", "failed", "confirm"
 QUALIFIES, MIGHT, NOT = "qualifies", "might", "not"
@@ -137,19 +147,19 @@ class MeasureMatch:
     document_status: str
     window_state: str
 
-    @property
+    @functools.cached_property
     def failed(self) -> list[Check]:
         return [c for c in self.checks if c.outcome == FAILED]
 
-    @property
+    @functools.cached_property
     def unknown(self) -> list[Check]:
         return [c for c in self.checks if c.outcome == UNKNOWN]
 
-    @property
+    @functools.cached_property
     def to_confirm(self) -> list[Check]:
         return [c for c in self.checks if c.outcome == TO_CONFIRM]
 
-    @property
+    @functools.cached_property
     def met(self) -> list[Check]:
         return [c for c in self.checks if c.outcome == MET]
 
@@ -168,6 +178,64 @@ def measures_for_matching() -> QuerySet[Measure]:
         )
         .order_by("document__district__order", "-document__issued_on", "document_id", "order")
     )
+
+
+# The measures matching reads, kept in this process between views: loading them with their conditions was a third
+# of the page's work, and they change only when an administrator or the loader edits the library. Every such change
+# replaces the version token in the shared cache (Redis in production) once it is committed; each process compares
+# it before using its copy. MAX_AGE bounds how long a change that sends no signal (a bulk update) stays unseen.
+VERSION_KEY = "measures:matching-version"
+MAX_AGE = 300  # seconds
+_kept: tuple[str, float, list[Measure]] | None = None
+
+
+def library_version() -> str:
+    """Return the token naming the library's current state, creating one if the cache has none."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def library_changed(**kwargs) -> None:
+    """Give the library a new version once the change is committed (signal receiver, see MeasuresConfig.ready)."""
+    # robust: the change is committed by then, and an unreachable cache must not turn its page into an error.
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, None), robust=True)
+
+
+def connect_library_signals() -> None:
+    """Renew the library's version on every change matching reads (called from MeasuresConfig.ready)."""
+    senders = [District, PolicyDocument, Measure, MeasureCondition, BeneficiaryType, PolicyDataLoad]
+    for sender in senders:
+        post_save.connect(library_changed, sender=sender, dispatch_uid=f"library_changed_save_{sender.__name__}")
+        post_delete.connect(library_changed, sender=sender, dispatch_uid=f"library_changed_delete_{sender.__name__}")
+    m2m_changed.connect(library_changed, sender=Measure.beneficiary_types.through, dispatch_uid="library_changed_m2m")
+    # `migrate`, and `flush` (which empties the tables without a signal per row), end with post_migrate.
+    post_migrate.connect(library_changed, dispatch_uid="library_changed_migrate")
+
+
+def kept_measures_for_matching() -> list[Measure]:
+    """Return measures_for_matching() as a list, kept in this process while the library's version is unchanged.
+
+    Inside a transaction the rows read may not be committed (or may be rolled back), so they are read afresh.
+    """
+    global _kept
+    if connection.in_atomic_block:
+        return list(measures_for_matching())
+    try:
+        version, now = library_version(), time.monotonic()
+    except Exception:  # the cache is unreachable: the page still works, reading the measures
+        logger.warning("Matching reads the measures afresh: the cache is unreachable.", exc_info=True)
+        return list(measures_for_matching())
+    kept = _kept
+    if kept is not None and kept[0] == version and now - kept[1] < MAX_AGE:
+        return kept[2]
+    # The version is read before the rows: a change committed in between gives a newer version, never older rows
+    # under the newer version.
+    measures = list(measures_for_matching())
+    _kept = (version, now, measures)
+    return measures
 
 
 def match_measures(facts: Facts, measures: Iterable[Measure], on: datetime.date | None = None) -> list[MeasureMatch]:
@@ -256,11 +324,27 @@ def _district_check(label: str, district: District, district_id: int | None, fie
     return FAILED, _("%(what)s不在%(district)s。") % {"what": label, "district": district.name}
 
 
+# Looked up, not get_kind_display(), which hashes every choice's lazy label (a translation each) on every call;
+# translated once per check, not once per condition and place.
+_KIND_LABELS = dict(MeasureCondition.Kind.choices)
+_PLACES = {
+    "registered_in_district": (gettext_lazy("注册地"), "registered_district"),
+    "tax_in_district": (gettext_lazy("纳税地"), "tax_district"),
+    "stats_in_district": (gettext_lazy("纳统地"), "stats_district"),
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(kind: str, value: str):
+    """Return parse_value(kind, value).data, kept for the process: the typed values are immutable."""
+    return parse_value(kind, value).data
+
+
 def _check(condition: MeasureCondition, district: District, facts: Facts) -> Check:
     kind, quote = condition.kind, condition.quote
-    label = condition.get_kind_display()
+    label = str(_KIND_LABELS.get(kind, kind))
     try:
-        value = parse_value(kind, condition.value).data
+        value = _parsed(kind, condition.value)
     except ConditionValueError as error:
         return Check(UNKNOWN, label, _("该条件的取值有误（%(error)s），请咨询主管部门。") % {"error": error}, quote)
 
@@ -269,13 +353,9 @@ def _check(condition: MeasureCondition, district: District, facts: Facts) -> Che
             return Check(UNKNOWN, label, unknown or _("资料中缺少“%(what)s”。") % {"what": label}, quote, field_name)
         return Check(MET, label, "", quote) if ok else Check(FAILED, label, failed, quote)
 
-    places = {
-        "registered_in_district": (_("注册地"), facts.registered_district_id, "registered_district"),
-        "tax_in_district": (_("纳税地"), facts.tax_district_id, "tax_district"),
-        "stats_in_district": (_("纳统地"), facts.stats_district_id, "stats_district"),
-    }
-    if kind in places:
-        what, district_id, field_name = places[kind]
+    if kind in _PLACES:
+        what, field_name = _PLACES[kind]
+        district_id = getattr(facts, f"{field_name}_id")
         label = _("%(what)s在%(district)s") % {"what": what, "district": district.name}
         outcome, message = _district_check(what, district, district_id, field_name)
         return Check(outcome, label, message, quote, field_name if outcome == UNKNOWN else "")

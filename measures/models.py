@@ -4,7 +4,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -152,28 +152,32 @@ class MeasureQuerySet(models.QuerySet):
         return self.exclude(document__in=PolicyDocument.objects.in_force(on))
 
     def search(self, query: str):
-        """Return the measures matching every whitespace-separated term of the query."""
-        from contacts.models import local_digits
+        """Return the measures matching every whitespace-separated term of the query.
+
+        Departments and contacts are tested with one EXISTS each: joining them would repeat a measure once per
+        department and contact, and match its clause text again for every repetition.
+        """
+        from contacts.models import ContactPerson, Department, local_digits
 
         qs = self
         for term in query.split():
             number = normalize_number(term)
             digits = local_digits(term)
-            condition = (
+            person = Q(name__icontains=term)
+            if len(digits) >= 5:
+                person |= Q(phone_digits__contains=digits)
+            leads = Department.objects.filter(Q(name__icontains=term) | Q(full_name__icontains=term))
+            qs = qs.filter(
                 Q(title__icontains=term)
                 | Q(text__icontains=term)
                 | Q(clause__icontains=term)
                 | Q(document__title__icontains=term)
                 | Q(document__number_normalized__icontains=number)
                 | Q(document__issuer__icontains=term)
-                | Q(lead_departments__name__icontains=term)
-                | Q(lead_departments__full_name__icontains=term)
-                | Q(responsible_units__name__icontains=term)
-                | Q(contacts__name__icontains=term)
+                | Exists(leads.filter(led_measures=OuterRef("pk")))
+                | Exists(Department.objects.filter(responsible_for_measures=OuterRef("pk"), name__icontains=term))
+                | Exists(ContactPerson.objects.filter(person, measures=OuterRef("pk")))
             )
-            if len(digits) >= 5:
-                condition |= Q(contacts__phone_digits__contains=digits)
-            qs = qs.filter(pk__in=Measure.objects.filter(condition).values("pk"))
         return qs
 
 

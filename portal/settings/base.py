@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.security.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -246,7 +247,8 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 # Sessions end after this long without a request; staff sessions sooner (set at login, accounts.security).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=60) * 60
 STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# A request restarts the idle clock by saving its session, at most once this many seconds (accounts.security).
+SESSION_REFRESH_SECONDS = 60
 
 # Content Security Policy (django-csp): only this site's own scripts, styles, images and fonts. Bootstrap's CSS
 # draws its icons from data: URIs. A template that needs an inline script gives it nonce="{{ request.csp_nonce }}".
