@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db import connection as database
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -358,7 +358,19 @@ def _send_group(mail, notice_ids: list[int], retry: list[int]) -> list[int]:
             done.append(notice)
             if notice.state == Notice.State.PENDING:
                 retry.append(notice.pk)
-        Notice.objects.bulk_update(done, ATTEMPT_FIELDS)
+        # The sent ones (nearly all) in one plain UPDATE: bulk_update's CASE per row and field cost more than the
+        # sending; the others (a refused address) one by one.
+        sent = [notice for notice in done if notice.state == Notice.State.SENT]
+        Notice.objects.filter(pk__in=[notice.pk for notice in sent]).update(
+            state=Notice.State.SENT,
+            sent_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            last_error="",
+            delivered_to=F("recipients"),
+        )
+        for notice in done:
+            if notice.state != Notice.State.SENT:
+                notice.save(update_fields=ATTEMPT_FIELDS)
     if server_failed:
         with suppress(smtplib.SMTPException, OSError):
             mail.close()
