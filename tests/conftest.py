@@ -5,7 +5,9 @@ import pytest
 from django.conf import settings
 
 from measures.loading import load_policy_data
-from measures.models import District
+from tests.policy_snapshot import PolicySnapshot
+
+POLICY_SNAPSHOT = pytest.StashKey[PolicySnapshot]()
 
 
 def pytest_configure(config):
@@ -24,17 +26,28 @@ def require_service(name: str, available: bool, reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the policy data from the repository's data files once for the whole session."""
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """Load the policy data from the repository's data files once for the whole session, and keep a snapshot.
+
+    Non-transactional tests see these rows (their writes are rolled back); the snapshot brings them back after a
+    transactional test flushed the database.
+    """
     with django_db_blocker.unblock():
         load_policy_data()
+        request.config.stash[POLICY_SNAPSHOT] = PolicySnapshot.take()
+
+
+@pytest.fixture(scope="session")
+def policy_snapshot(django_db_setup, request) -> PolicySnapshot:
+    """The policy tables as the session's `load_policy_data` left them (tests/policy_snapshot.py)."""
+    return request.config.stash[POLICY_SNAPSHOT]
 
 
 @pytest.fixture
-def policy_data(db):
-    """The policy library as loaded from the data files (reloaded if a transactional test flushed it)."""
-    if not District.objects.exists():
-        load_policy_data()
+def policy_data(db, policy_snapshot):
+    """The policy library as loaded from the data files (restored from the snapshot if a transactional test
+    flushed it)."""
+    policy_snapshot.restore_if_flushed()
 
 
 @pytest.fixture

@@ -37,10 +37,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, transactional_db):
-    from measures.loading import load_policy_data
-
-    load_policy_data()
+def page(browser, live_server, transactional_db, policy_data):
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(10_000)

@@ -37,7 +37,6 @@ from applications import services
 from applications.models import Application, Ban, Event, FraudFinding, Notice, Objection, Payment, Recovery
 from applications.workflow import Forbidden, apply_transition
 from contacts.models import ContactPerson, Department, Section
-from measures.loading import load_policy_data
 from measures.models import BeneficiaryType, CalendarWarning, District, Measure, PolicyDataLoad, WorkingDayOverride
 from tests.factories import (
     ApplicationFactory,
@@ -145,8 +144,6 @@ def _attach(application: Application, status: str):
 
 
 def build_world() -> World:
-    if not District.objects.exists():
-        load_policy_data()
     w = World()
     w.today = timezone.localdate()
     chaoyang = District.objects.get(name="朝阳区")
@@ -305,13 +302,14 @@ def build_world() -> World:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
+def world(django_db_setup, django_db_blocker, policy_snapshot, tmp_path_factory):
     """Build the objects once for the module, in a transaction rolled back at its end; each test is a savepoint."""
     private = tmp_path_factory.mktemp("private-media")
     with django_db_blocker.unblock(), override_settings(PRIVATE_MEDIA_ROOT=private):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
+            policy_snapshot.restore_if_flushed()
             yield build_world()
         finally:
             transaction.set_rollback(True)
