@@ -116,8 +116,10 @@ def _replace_conditions(measure: Measure, document_level: dict, measure_level: d
     report.count("measure conditions", "changed")
 
 
+@transaction.atomic
 def load_policy_data(data: PolicyData | None = None, *, only_if_changed: bool = False) -> LoadReport:
-    """Load the data files into the database. Raises PolicyDataError (and writes nothing) if they are invalid."""
+    """Load the data files into the database, in one transaction. Raises PolicyDataError (and writes nothing) if they
+    are invalid; a database error part-way leaves the library as it was."""
     data = data or read_policy_data()
     fingerprint = data_fingerprint()
     report = LoadReport()
