@@ -191,7 +191,7 @@ class LibraryAdmin(LibraryPermissions, admin.ModelAdmin):
         warning = _(
             "该记录来自政策数据文件。下次导入数据文件（load_policy_data）时，以下内容会恢复为数据文件中的写法：%(fields)s。"
             "要长期保留更正，请同时修改数据文件。"
-        ) % {"fields": "、".join(labels)}
+        ) % {"fields": _("、").join(labels)}
         return f"{warning}{self.reload_note}"
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -340,6 +340,17 @@ class MeasureForm(forms.ModelForm):
             self.fields["rule_kind"].widget = forms.Select(choices=kinds)
 
 
+MEASURE_STAFF_READONLY = ["notes", "source_line_start", "source_line_end"]
+MEASURE_KEPT_BY_STAFF = {
+    "lead_departments",
+    "responsible_units",
+    "contacts",
+    "window_opens",
+    "window_closes",
+    *MEASURE_STAFF_READONLY,
+}
+
+
 @admin.register(Measure)
 class MeasureAdmin(LibraryAdmin):
     form = MeasureForm
@@ -426,30 +437,10 @@ class MeasureAdmin(LibraryAdmin):
         "source_line_start",
         "source_line_end",
     ]
-    # The clause, its amounts and its procedure as the document states them. District staff keep the departments,
-    # contacts, the application window and the conditions.
-    document_words = [
-        "document",
-        "key",
-        "order",
-        "clause",
-        "title",
-        "text",
-        "beneficiary_types",
-        "lead_label",
-        "window_text",
-        "deadline_rule",
-        "procedure",
-        "publicity_working_days",
-        "sampling",
-        "monetary",
-        "rule_kind",
-        "rule_params",
-        "rule_quote",
-        "stacking",
-        "stacking_group",
-    ]
-    staff_readonly = ["notes", "source_line_start", "source_line_end"]
+    # The clause, its amounts and its procedure as the document states them (what the loader writes, less what
+    # district staff keep: the departments, contacts, the application window, the notes and the source lines).
+    staff_readonly = MEASURE_STAFF_READONLY
+    document_words = ["document", "key", *(f for f in loaded_fields if f not in MEASURE_KEPT_BY_STAFF)]
     reload_note = _("来自数据文件的申报条件，在数据文件中的条件改动后导入时整体替换；您添加的条件保留。")
 
     def from_data_files(self, obj) -> bool:
