@@ -127,6 +127,9 @@ REDIS_URL = env("REDIS_URL", default="")
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions are saved to the database and read from Redis (one query fewer on every signed-in page). Without
+    # Redis the cache is per process, which cannot share a signed-out session between processes: database only.
+    SESSION_ENGINE = "accounts.sessions"
     CELERY_BROKER_URL = REDIS_URL
     # With late acknowledgement, Redis hands a message that is not acknowledged within the visibility timeout to
     # another worker. It must therefore exceed the hard time limit and every countdown/ETA (CELERY_MAX_COUNTDOWN),
