@@ -17,7 +17,10 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_otp.conf import settings as otp_settings
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
@@ -33,6 +36,30 @@ for _model, (_singular, _plural) in NAMES.items():
     _model._meta.verbose_name, _model._meta.verbose_name_plural = _singular, _plural
 apps.get_app_config("axes").verbose_name = _("登录锁定")
 apps.get_app_config("otp_totp").verbose_name = _("两步验证")
+
+
+def _when(record) -> str:
+    return date_format(timezone.localtime(record.attempt_time), "DATETIME_FORMAT") if record.attempt_time else ""
+
+
+# What a record is called on its own page, in the delete confirmation and in the admin's history (axes names them
+# in English, outside gettext).
+def _attempt_str(record) -> str:
+    return _("%(username)s 的登录失败记录（%(time)s）") % {"username": record.username or "-", "time": _when(record)}
+
+
+def _log_str(record) -> str:
+    return _("%(username)s 的登录日志（%(time)s）") % {"username": record.username or "-", "time": _when(record)}
+
+
+def _failure_str(record) -> str:
+    values = {"username": record.username or "-", "time": _when(record), "address": record.ip_address or "-"}
+    return _("%(username)s 的登录失败日志（%(time)s，%(address)s）") % values
+
+
+AccessAttempt.__str__ = _attempt_str
+AccessLog.__str__ = _log_str
+AccessFailureLog.__str__ = _failure_str
 
 
 def column(name: str, label, *, boolean: bool = False, sortable: bool = True):
@@ -204,7 +231,7 @@ class ChineseTOTPDeviceAdmin(TOTPDeviceAdmin):
         ]
 
     def get_form(self, request, obj=None, **kwargs):
-        kwargs.setdefault("labels", self.labels)
+        kwargs.setdefault("labels", {name: capfirst(label) for name, label in self.labels.items()})
         kwargs.setdefault("help_texts", self.help_texts)
         return super().get_form(request, obj, **kwargs)
 

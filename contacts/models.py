@@ -1,5 +1,6 @@
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -122,6 +123,20 @@ class ContactPerson(models.Model):
             self.office_phone, self.mobile, self.service_phone, *self.other_phones.split(",")
         )
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.section_id and self.department_id and self.section.department_id != self.department_id:
+            raise ValidationError(
+                {
+                    "section": _("联系科室“%(section)s”属于%(owner)s，不属于所选部门%(department)s。")
+                    % {
+                        "section": self.section.name,
+                        "owner": self.section.department.name,
+                        "department": self.department.name,
+                    }
+                }
+            )
 
     @property
     def phones(self) -> list[str]:

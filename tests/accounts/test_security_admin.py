@@ -54,6 +54,20 @@ def test_a_lockout_row_reads_in_chinese(client, root, attempt):
     assert "浏览器标识" in page and "User Agent" not in page and "Meta Data" not in page
 
 
+def test_a_lockout_row_is_named_in_chinese_on_its_page_and_when_deleted(client, root, attempt):
+    page = client.get(reverse("admin:axes_accessattempt_change", args=[attempt.pk])).content.decode()
+    assert "li@example.cn 的登录失败记录" in page and "Attempted Access" not in page
+    client.post(reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"})
+    history = client.get(reverse("admin:index")).content.decode()
+    assert "li@example.cn 的登录失败记录" in history and "Attempted Access" not in history
+
+
+def test_in_english_the_device_form_labels_start_with_a_capital(client, root, device):
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk])).content.decode()
+    assert ">User:</label>" in page and ">user:</label>" not in page
+
+
 def test_a_device_page_reads_in_chinese(client, root, device):
     page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk])).content.decode()
     assert "时间步长（秒）" in page and "失败限制" in page

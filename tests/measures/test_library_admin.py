@@ -6,7 +6,7 @@ from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
 from accounts.models import StaffRole
-from contacts.models import ContactPerson, Department
+from contacts.models import ContactPerson, Department, Section
 from measures.loading import load_policy_data
 from measures.models import District, Measure, PolicyDocument
 from tests.factories import StaffUserFactory
@@ -122,6 +122,21 @@ def test_a_district_administrator_adds_a_contact_to_a_department(client, chaoyan
     data = {"department": bureau.pk, "name": "王新", "office_phone": "65090400", "topic": "培训补贴"}
     assert client.post(reverse("admin:contacts_contactperson_add"), data).status_code == 302
     assert ContactPerson.objects.get(name="王新").department == bureau
+
+
+def test_a_contact_cannot_be_put_in_another_departments_section(client, policy_data):
+    xicheng = District.objects.get(name="西城区")
+    client.force_login(StaffUserFactory(role=StaffRole.DISTRICT_ADMIN, staff_district=xicheng))
+    bureau = Department.objects.get(district=xicheng, name="区人力社保局")
+    other = Section.objects.filter(department__district=xicheng).exclude(department=bureau).first()
+    data = {"department": bureau.pk, "section": other.pk, "name": "王新", "office_phone": "65090400"}
+    response = client.post(reverse("admin:contacts_contactperson_add"), data)
+    assert response.status_code == 200
+    assert (
+        f"联系科室“{other.name}”属于{other.department.name}，不属于所选部门区人力社保局。" in response.content.decode()
+    )
+    assert response.context["adminform"].form["name"].value() == "王新"  # what was typed is kept
+    assert not ContactPerson.objects.filter(name="王新").exists()
 
 
 @pytest.mark.parametrize("role", [StaffRole.REVIEWER, StaffRole.FINANCE, StaffRole.AUDITOR])
