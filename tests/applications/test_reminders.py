@@ -7,12 +7,15 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import StaffRole
 from applications.models import Ban, Notice, NoticeKind
 from applications.reminders import end_expired_bans, send_daily_digests, sweep_deadlines
 from applications.workflow import apply_transition
+from measures.models import Measure
 from measures.workdays import add_working_days, is_working_day, working_days_between
 from tests.applications.conftest import TODAY, department
 from tests.factories import ApplicationFactory, EnterpriseUserFactory, StaffUserFactory
@@ -172,6 +175,32 @@ def test_a_case_waiting_five_working_days_is_not_yet_overdue(run, make_applicati
     waiting_since(make_application, "submitted", 5)
     run(TODAY)
     assert mailoutbox == []
+
+
+def test_a_sweep_over_more_cases_runs_no_more_queries(run, measure, reviewer, mailoutbox):
+    """Each chunk reads its cases, their measures and documents in a fixed number of queries, however many cases."""
+    other = Measure.objects.get(document__number="朝政办发〔2020〕2号", clause="9.")  # also 区人力社保局's
+
+    def sweep_over(n: int) -> int:
+        Notice.objects.all().delete()
+        mailoutbox.clear()
+        for i in range(n):
+            ApplicationFactory(
+                status="submitted",
+                measure=(measure, other)[i % 2],
+                created_by=EnterpriseUserFactory(),
+                status_changed_at=at(add_working_days(TODAY, -6)),
+            )
+        with CaptureQueriesContext(connection) as queries:
+            run(TODAY)
+        return len(queries.captured_queries)
+
+    few = sweep_over(2)
+    many = sweep_over(8)
+    assert many == few
+    assert len(mailoutbox) == 10 and all(m.to == [reviewer.email] for m in mailoutbox)
+    bodies = " ".join(m.body for m in mailoutbox)
+    assert "朝政办发〔2020〕8号 16." in bodies and "朝政办发〔2020〕2号 9." in bodies
 
 
 @pytest.fixture
