@@ -59,8 +59,10 @@ def write_report(results: dict, path: Path) -> None:
         "- Server: `gunicorn portal.wsgi --workers 2`, `DJANGO_SETTINGS_MODULE=portal.settings.production` (DEBUG off),"
         " `CONN_MAX_AGE=60`, the same for the baseline and every page. Requests carry `X-Forwarded-Proto: https` as"
         " from the TLS proxy the production settings expect.",
-        "- **Staff two-factor is off for the bench** (`STAFF_OTP_REQUIRED=False`): the load tool cannot type a"
-        " one-time code. It costs one session read per request, which the bench's pages read anyway.",
+        "- Staff two-factor is on, as in production (`STAFF_OTP_REQUIRED=True`): the bench signs the reviewer in"
+        " with the password and then the current one-time code of an authenticator device it sets up"
+        " (`bench.run.one_time_code`), so each of the reviewer's requests also loads that device, as a real"
+        " reviewer's does. Sessions are read from Redis (`accounts.sessions`), as in production.",
         f"- Load: `wrk -t1 -c{cfg.get('connections')} -d{cfg.get('seconds')}s` per page after a 2 s warm-up;"
         " signed in through the login form (session cookie) as the reviewer with the largest queue"
         f" (`{subjects.get('reviewer')}`, {subjects.get('reviewer_queue', 0):,} cases) and as the enterprise with"
@@ -109,8 +111,9 @@ def write_report(results: dict, path: Path) -> None:
     elif runs:
         lines += [
             "`python -m bench.sweep` runs `applications.reminders.sweep_deadlines()` over all open cases in a process"
-            " of its own. **catch-up** is its first run over the generated data, kept (it writes the reminders the"
-            " data is due and lapses the overdue corrections, as a live portal has long since done); **steady** is"
+            " of its own. **catch-up** is its first run over the generated data, run as the Celery task runs it"
+            " (each chunk commits and queues its e-mails) and kept: it writes the reminders the data is due and lapses"
+            " the overdue corrections, as a live portal has long since done; its rate counts that writing. **steady** is"
             " what the schedule's run every 15 minutes does, timed inside a transaction that is rolled back. Peak"
             " memory is the process's peak resident set (`getrusage`), Django included.",
             "",
@@ -119,7 +122,10 @@ def write_report(results: dict, path: Path) -> None:
         ]
         for mode, entry in runs:
             ok = entry["cases_per_second"] >= TARGETS["sweep_rate"] and entry["peak_rss_mb"] < TARGETS["sweep_rss_mb"]
-            target = f"≥ 100,000/s, < 150 MB: {_mark(ok)}" if mode == "steady" else ""
+            if mode == "steady":
+                target = f"≥ 100,000/s, < 150 MB: {_mark(ok)}"
+            else:
+                target = f"< 150 MB: {_mark(entry['peak_rss_mb'] < TARGETS['sweep_rss_mb'])}"
             lines.append(
                 f"| {mode} | {entry['open_cases']:,} | {entry['seconds']} | {entry['cases_per_second']:,} |"
                 f" {entry['rss_before_mb']} / {entry['peak_rss_mb']} | {target} | {entry['counts']} |"

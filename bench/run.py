@@ -72,8 +72,8 @@ def server_env(cfg: dict) -> dict:
         DATABASE_URL=cfg["database_url"],
         REDIS_URL=cfg["redis_url"],
         CONN_MAX_AGE=env.get("CONN_MAX_AGE", "60"),
-        # Staff sign in with a password alone: the bench cannot type a one-time code (RESULTS.md says so).
-        STAFF_OTP_REQUIRED="False",
+        # Staff two-factor stays on, as in production: the bench signs the reviewer in with a one-time code.
+        STAFF_OTP_REQUIRED="True",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
@@ -294,7 +294,44 @@ def login(port: int, username: str, password: str) -> str:
     if status != 302 or "sessionid" not in cookies2:
         raise RuntimeError(f"login as {username} failed: HTTP {status}")
     # Both cookies, as a browser sends them: the CSRF cookie (rotated at sign-in) signs the queue's action form.
-    return f"csrftoken={cookies2.get('csrftoken', cookies['csrftoken'])}; sessionid={cookies2['sessionid']}"
+    cookie = f"csrftoken={cookies2.get('csrftoken', cookies['csrftoken'])}; sessionid={cookies2['sessionid']}"
+    if (token := one_time_code(username)) is not None:
+        verify_second_factor(port, cookie, token)
+    return cookie
+
+
+def one_time_code(username: str) -> str | None:
+    """Return the current code of a member of staff's authenticator app (set up here once), or None for others.
+
+    The code is what the app would show: TOTP over the device's key and the current time. The device's record of
+    the last code used is cleared first, so that signing in twice within one 30-second step works.
+    """
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import User
+
+    user = User.objects.get(username=username)
+    if not user.is_staff:
+        return None
+    device, _created = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def verify_second_factor(port: int, cookie: str, token: str) -> None:
+    """Type the one-time code into the two-factor page, as a member of staff does after the password."""
+    status, page, _c, _h = request(port, "GET", "/accounts/otp/verify/", headers={"Cookie": cookie})
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if status != 200 or not csrf:
+        raise RuntimeError(f"two-factor page: HTTP {status}")
+    origin = f"https://127.0.0.1:{port}"
+    body = urllib.parse.urlencode({"token": token, "csrfmiddlewaretoken": csrf.group(1)})
+    headers = {"Cookie": cookie, "Referer": f"{origin}/accounts/otp/verify/", "Origin": origin}
+    status, _page, _c, _h = request(port, "POST", "/accounts/otp/verify/", body=body, headers=headers)
+    if status != 302:
+        raise RuntimeError(f"two-factor code refused: HTTP {status}")
 
 
 def choose_subjects() -> dict:
