@@ -22,10 +22,13 @@ import hashlib
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.templatetags.admin_list import items_for_result
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.templatetags.static import static
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from .models import Application
 
@@ -84,3 +87,59 @@ def keep_page(key: str | None, response) -> None:
         cache.set(key, rendered.content, settings.QUEUE_CACHE_SECONDS)
 
     response.add_post_render_callback(store)
+
+
+# Rows of the queue, kept between looks.
+#
+# The first look after a change renders the whole page again, and most of that is the admin's per-cell machinery
+# (`items_for_result`, bench/FINDINGS.md). A row's HTML depends only on what it shows and how: the values of
+# QueueChangeList.columns, the columns and links of the reader's list (with or without the action checkbox), the
+# filters its link keeps, the language and time zone, and the address of the admin's icons. All of that is in the
+# row's key, so a kept row is never out of date: a changed case, a renamed enterprise or measure makes a new key.
+# Rows are shared between readers and pages only where every part of the key is the same; nobody is shown a row
+# of a case outside their own list, as the rows come from their own list's query. `QUEUE_ROW_CACHE_SECONDS` (900)
+# bounds how long an unused row stays in the cache; 0 turns it off.
+
+
+def _row_context(cl) -> tuple:
+    """The parts of a row's key that are the same for every row of this page."""
+    return (
+        tuple(cl.list_display),
+        tuple(cl.list_display_links or ()),
+        cl.preserved_filters,
+        cl.is_popup,
+        cl.to_field,
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        static("admin/img/icon-yes.svg"),
+    )
+
+
+def _value(obj, path: str):
+    for name in path.split("__"):
+        obj = getattr(obj, name)
+        if obj is None:
+            return None
+    return obj
+
+
+def row_key(context: tuple, obj, columns: list[str]) -> str:
+    values = (obj.pk, *(_value(obj, column) for column in columns))
+    return "queue-row:" + hashlib.sha256(repr((context, values)).encode()).hexdigest()
+
+
+def rows(cl) -> list[list[str]]:
+    """The page's rows as the admin's result list renders them, each kept rendered under its own key."""
+    seconds = settings.QUEUE_ROW_CACHE_SECONDS
+    if not seconds:
+        return [[mark_safe("".join(items_for_result(cl, obj, None)))] for obj in cl.result_list]
+    context = _row_context(cl)
+    keys = [row_key(context, obj, cl.columns) for obj in cl.result_list]
+    kept = cache.get_many(keys)
+    rendered = {}
+    for key, obj in zip(keys, cl.result_list, strict=True):
+        if key not in kept:
+            rendered[key] = "".join(items_for_result(cl, obj, None))
+    if rendered:
+        cache.set_many(rendered, seconds)
+    return [[mark_safe(kept.get(key) or rendered[key])] for key in keys]

@@ -211,6 +211,9 @@ NOTICE_COMMIT_EVERY = env.int("NOTICE_COMMIT_EVERY", default=10)
 # Seconds a rendered page of the reviewer's queue is kept; any change to a case of the district renews it sooner
 # (applications/queue_cache.py). 0 turns the cache off.
 QUEUE_CACHE_SECONDS = env.int("QUEUE_CACHE_SECONDS", default=60)
+# Seconds an unused rendered row of the queue is kept; a row's key holds everything it shows, so a change makes a new
+# key rather than a stale row (applications/queue_cache.py). 0 turns it off.
+QUEUE_ROW_CACHE_SECONDS = env.int("QUEUE_ROW_CACHE_SECONDS", default=900)
 SWEEP_CHUNK_PAUSE = env.float("SWEEP_CHUNK_PAUSE", default=0)  # seconds between chunks; tests use it, production not
 
 # Security (README "Security"): failed-login lockout, rate limits, idle sessions, CSP and staff two-factor.

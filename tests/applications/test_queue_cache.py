@@ -132,3 +132,82 @@ def test_turned_off_every_look_is_rendered(client, make_application, reviewer, s
     signed_in(client, reviewer)
     assert open_queue(client).get("X-Queue-Cache") is None
     assert open_queue(client).get("X-Queue-Cache") is None
+
+
+# Rows kept rendered between looks (queue_cache.rows): the first look after a change renders only what changed.
+
+
+@pytest.fixture
+def rendered_rows(monkeypatch, settings):
+    """Turn the page cache off, so that every look builds the table; count the rows the admin renders."""
+    from applications import queue_cache
+
+    settings.QUEUE_CACHE_SECONDS = 0
+    settings.QUEUE_ROW_CACHE_SECONDS = 900
+    calls = []
+    real = queue_cache.items_for_result
+
+    def counting(cl, obj, form):
+        calls.append(obj.pk)
+        return real(cl, obj, form)
+
+    monkeypatch.setattr(queue_cache, "items_for_result", counting)
+    return calls
+
+
+def table(response) -> str:
+    return response.content.decode().split('id="result_list"', 1)[1].split("</table>", 1)[0]
+
+
+def test_after_a_change_only_the_changed_row_is_rendered_again(
+    client, make_application, reviewer, measure, rendered_rows, settings
+):
+    cases = [make_application("submitted"), *(another_enterprises_case(measure, "submitted") for _ in range(2))]
+    signed_in(client, reviewer)
+    assert sorted(rendered_rows) == sorted(c.pk for c in cases)  # the first look renders each row once
+    rendered_rows.clear()
+    assert open_queue(client) and rendered_rows == []  # every row kept
+    apply_transition(application_id=cases[1].pk, action="accept", actor=reviewer)
+    after = table(open_queue(client))
+    assert rendered_rows == [cases[1].pk]
+    assert after.count("预审通过，终审中") == 1 and after.count("已提交，待预审") == 2
+    settings.QUEUE_ROW_CACHE_SECONDS = 0
+    assert table(open_queue(client)) == after  # the same as a table rendered afresh
+
+
+def test_a_renamed_enterprise_shows_on_the_next_rendered_look(client, make_application, reviewer, rendered_rows):
+    case = make_application("submitted")
+    signed_in(client, reviewer)
+    open_queue(client)
+    case.enterprise.name = "北京更名后科技有限公司"
+    case.enterprise.save()
+    assert "北京更名后科技有限公司" in table(open_queue(client))
+
+
+def test_a_reader_without_actions_gets_rows_without_checkboxes(
+    client, make_application, reviewer, auditor, rendered_rows
+):
+    make_application("submitted")
+    signed_in(client, reviewer)
+    assert 'class="action-select"' in table(open_queue(client))
+    client.logout()
+    signed_in(client, auditor)
+    rows = table(open_queue(client))
+    assert "已提交，待预审" in rows and 'class="action-select"' not in rows
+
+
+def test_a_rows_link_keeps_the_filters_of_its_page(client, make_application, reviewer, rendered_rows):
+    case = make_application("submitted")
+    signed_in(client, reviewer)
+    open_queue(client)
+    filtered = table(open_queue(client, {"status__exact": "submitted"}))
+    assert f"/{case.pk}/change/?_changelist_filters=status__exact%3Dsubmitted" in filtered
+
+
+def test_rows_are_in_the_readers_language(client, make_application, reviewer, rendered_rows):
+    make_application("submitted")
+    signed_in(client, reviewer)
+    assert "已提交，待预审" in table(open_queue(client))
+    client.cookies["django_language"] = "en"
+    english = table(open_queue(client))
+    assert "已提交，待预审" not in english and "Submitted" in english
