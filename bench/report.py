@@ -77,12 +77,14 @@ def write_report(results: dict, path: Path) -> None:
         " work not included) is less disturbed by that, and its ratio to the baseline's is the ratio the pages would"
         " reach on a machine doing nothing else, as far as the web workers are the bottleneck.",
         "",
-        "The queue's pages are measured twice, each pass with its own baseline from the same server: **as served**,"
-        " where a page rendered since the last change to a case of the district comes from the cache"
+        "The queue's pages are measured three times, each pass with its own baseline from the same server:"
+        " **as served**, where a page rendered since the last change to a case of the district comes from the cache"
         " (`applications/queue_cache.py`; the load tool asks for the same page again and again, as a reviewer"
-        " refreshing the queue does), and with the cache **off** (`QUEUE_CACHE_SECONDS=0`, marked"
-        " 队列缓存关闭), which is what the first look after each change costs. The target applies to the pages"
-        " as served.",
+        " refreshing the queue does); with the **page cache off** and the rendered rows kept"
+        " (`QUEUE_CACHE_SECONDS=0`, marked 页面缓存关闭，行取自缓存), about what the first look after a change to one"
+        " case costs (that look renders the changed row again; here no row changes); and with **both off**"
+        " (`QUEUE_ROW_CACHE_SECONDS=0` as well, marked 缓存全部关闭), what a look costs when every row on it is new."
+        " The target applies to the pages as served.",
         "",
         "| page | path | req/s | p50 | p99 | ratio to baseline | web CPU ms / request | ratio by CPU | target (1/6) |",
         "|---|---|---:|---:|---:|---:|---:|---:|---|",

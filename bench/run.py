@@ -450,12 +450,14 @@ def wrk(cfg: dict, path: str, cookie: str | None, *, seconds: int | None = None)
     }
 
 
-# The queue pages are measured twice: as served (a page rendered since the district's last change comes from the
-# cache, applications/queue_cache.py), and with the cache off (QUEUE_CACHE_SECONDS=0), which is what the first look
-# after every change costs. Each pass has its own baseline, served by the same server.
+# The queue pages are measured three times: as served (a page rendered since the district's last change comes from
+# the cache, applications/queue_cache.py); with the page cache off and the rows kept (QUEUE_CACHE_SECONDS=0), about
+# what the first look after a change to one case costs (it renders that row again, here none); and with both off,
+# what a look costs when every row is new. Each pass has its own baseline, served by the same server.
 PASSES = [
     ("served", {}, None),
-    ("rendered", {"QUEUE_CACHE_SECONDS": "0"}, "（队列缓存关闭，每次渲染）"),
+    ("rendered", {"QUEUE_CACHE_SECONDS": "0"}, "（页面缓存关闭，行取自缓存）"),
+    ("cold", {"QUEUE_CACHE_SECONDS": "0", "QUEUE_ROW_CACHE_SECONDS": "0"}, "（缓存全部关闭，每次渲染）"),
 ]
 
 
