@@ -96,7 +96,7 @@ def celery_worker_process(transactional_db, tmp_path, celery_worker_options):
     )
     # This process shares the worker's cache, so a lock or counter taken on one side is seen on the other.
     cache = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "portal.cache.RedisCache",
         "LOCATION": redis_url,
         "KEY_PREFIX": worker.queue,
     }

@@ -126,7 +126,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "portal.cache.RedisCache", "LOCATION": REDIS_URL}}
     # Sessions are saved to the database and read from Redis (one query fewer on every signed-in page). Without
     # Redis the cache is per process, which cannot share a signed-out session between processes: database only.
     SESSION_ENGINE = "accounts.sessions"
@@ -247,7 +247,8 @@ RATE_LIMITS = {
     "objection": env("RATE_LIMIT_OBJECTION", default="5/h"),
 }
 RATELIMIT_IP_META_KEY = "accounts.security.client_ip"
-# Django's own RedisCache increments atomically (INCR) but is not on django-ratelimit's list of known backends.
+# The Redis cache (portal.cache, Django's with its client reused) increments atomically (INCR) but is not on
+# django-ratelimit's list of known backends.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 # Sessions end after this long without a request; staff sessions sooner (set at login, accounts.security).

@@ -25,7 +25,7 @@ START = timezone.now()
 def redis_cache(url: str) -> dict:
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": f"test-sessions-{uuid.uuid4().hex}",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
