@@ -43,7 +43,10 @@ def write_report(results: dict, path: Path) -> None:
             lines.append(f"| {key} | {data[key]:,} |")
     generation = results.get("generation")
     if generation:
-        lines += ["", f"Generated in {generation['seconds']:.0f} s ({generation['at']}) by `bench/generate.py` (COPY)."]
+        line = f"Generated in {generation['seconds']:.0f} s ({generation['at']}) by `bench/generate.py` (COPY)"
+        if "settle_seconds" in generation:
+            line += f", then `VACUUM (ANALYZE)` and `CHECKPOINT` ({generation['settle_seconds']:.0f} s)"
+        lines += ["", line + "."]
     subjects = results.get("subjects", {})
     http = results.get("http", {})
     lines += [
