@@ -27,8 +27,15 @@ def _awards(enterprise):
     return Application.objects.filter(enterprise=enterprise, status__in=AWARD_STATES)
 
 
-def award_context(enterprise, measure: Measure, on: datetime.date | None = None, *, exclude_pk=None) -> rules.Context:
-    """Return what the enterprise's earlier awards change for this measure in the year of `on`."""
+def award_context(
+    enterprise, measure: Measure, on: datetime.date | None = None, *, exclude_pk=None, project: str = ""
+) -> rules.Context:
+    """Return what the enterprise's earlier awards change for this measure in the year of `on`.
+
+    `project` names the project or product of the estimate (rules.item_input): the earlier awards under the
+    measure with the same name, compared without regard to case and runs of white space, count against a cap per
+    project; against a cap per product and year, only this year's.
+    """
     on = on or timezone.localdate()
     awards = _awards(enterprise)
     if awards is None or enterprise is None:
@@ -38,6 +45,17 @@ def award_context(enterprise, measure: Measure, on: datetime.date | None = None,
     amount = Coalesce("approved_amount", "proposed_amount")
     this_year = awards.filter(submitted_at__year=on.year)
     earlier_this_year = this_year.filter(measure=measure).aggregate(total=Sum(amount))["total"] or Decimal("0")
+    earlier_this_item = Decimal("0")
+    name = rules.item_name(project).casefold()
+    if name:
+        same_measure = this_year if "cap_per_product_year" in (measure.rule_params or {}) else awards
+        for inputs, value in (
+            same_measure.filter(measure=measure, inputs__has_key="project")
+            .annotate(value=amount)
+            .values_list("inputs", "value")
+        ):
+            if rules.item_name(inputs.get("project")).casefold() == name:
+                earlier_this_item += value or Decimal("0")
     # 晋级补差: the level of an earlier award under the same measure (fixed_by_level rules ask for "level").
     held = awards.filter(measure=measure, inputs__has_key="level").annotate(value=amount).order_by("-value").first()
     held_level = held.inputs.get("level", "") if held is not None else ""
@@ -62,6 +80,7 @@ def award_context(enterprise, measure: Measure, on: datetime.date | None = None,
         )["total"] or Decimal("0")
     return rules.Context(
         earlier_this_year=earlier_this_year,
+        earlier_this_item=earlier_this_item,
         held_level=held_level,
         group_award=group_award,
         group_measure=group_measure,
@@ -88,8 +107,11 @@ def estimate_measure(
     With an enterprise, its earlier awards count against the caps, except the application `exclude_pk` (the one
     being estimated).
     """
+    project = raw.get("project", "") if isinstance(raw, dict) and isinstance(raw.get("project"), str) else ""
     context = (
-        award_context(enterprise, measure, on, exclude_pk=exclude_pk) if enterprise is not None else rules.Context()
+        award_context(enterprise, measure, on, exclude_pk=exclude_pk, project=project)
+        if enterprise is not None
+        else rules.Context()
     )
     return rules.estimate(
         measure.rule_kind,
@@ -120,7 +142,7 @@ def estimate_form_class(measure: Measure) -> type[forms.Form]:
         elif spec.type == "boolean":
             field = forms.BooleanField(**{**common, "required": False})
         else:
-            field = forms.CharField(**common)
+            field = forms.CharField(max_length=rules.TEXT_MAX_LENGTH, **common)
         fields[spec.name] = field
     return type("EstimateForm", (forms.Form,), fields)
 

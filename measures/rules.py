@@ -35,7 +35,7 @@ class Input:
 
     name: str
     label: str
-    type: str  # money | integer | decimal | date | choice | boolean
+    type: str  # money | integer | decimal | date | choice | boolean | text
     unit: str = ""
     required: bool = True
     choices: tuple[tuple[str, str], ...] = ()
@@ -57,6 +57,8 @@ class Context:
     """What earlier awards and the profile change; every field defaults to "nothing"."""
 
     earlier_this_year: Decimal = ZERO
+    # Earlier awards under this measure for the same project or product (the input "project", see item_input);
+    # for a cap per product and year, those of this year only.
     earlier_this_item: Decimal = ZERO
     group_award: Decimal = ZERO
     group_measure: str = ""
@@ -315,6 +317,13 @@ def _parse_one(spec: Input, raw: Any) -> tuple[Any, str]:
     if spec.type == "date":
         value = _as_date(raw)
         return (value, "") if value else (None, f"{spec.label}必须是日期，格式为YYYY-MM-DD")
+    if spec.type == "text":
+        if not isinstance(raw, str):
+            return None, f"{spec.label}必须是文字"
+        text = item_name(raw)
+        if len(text) > TEXT_MAX_LENGTH:
+            return None, f"{spec.label}最多{TEXT_MAX_LENGTH}个字"
+        return text, ""
     if spec.type == "choice":
         text = str(raw).strip()
         for value, label in spec.choices:
@@ -405,6 +414,40 @@ def _cap_params(*names: str) -> dict[str, Param]:
     return {name: Param("money", labels[name]) for name in names}
 
 
+TEXT_MAX_LENGTH = 100
+
+
+def item_name(raw: Any) -> str:
+    """Return a project or product name as compared with earlier awards: runs of white space made one space."""
+    return " ".join(str(raw or "").split())
+
+
+def item_input(kind: str, params: dict) -> Input | None:
+    """Return the input naming the project or product a cap applies to, or None when no cap applies per one.
+
+    A cap per project, item or product can only count what the same project already received if the applicant says
+    which project it is; the name is compared with that of the enterprise's earlier awards under the measure.
+    """
+    if "cap_per_product_year" in params:
+        return Input(
+            "project",
+            "信贷产品名称",
+            "text",
+            help="与本企业此前申请时填写的名称一致：同一产品本年度已获的补贴计入该产品的年度上限",
+        )
+    per_item = "cap_per_item" in params or "cap_per_project" in params
+    if kind == "discretionary_ceiling" and params.get("per", "item") in ("item", "project"):
+        per_item = True
+    if not per_item:
+        return None
+    return Input(
+        "project",
+        "项目名称",
+        "text",
+        help="与本企业此前申请时填写的名称一致：同一项目已获的支持计入该项目的上限",
+    )
+
+
 def _money_input(name: str, label: str, help: str = "") -> Input:
     return Input(name=name, label=label, type="money", unit="元", help=help)
 
@@ -451,13 +494,14 @@ class RuleKind:
         return self.check(params)
 
     def rule_inputs(self, params: dict) -> list[Input]:
-        return self.inputs(params)
+        item = item_input(self.name, params)
+        return [*self.inputs(params), *([item] if item else [])]
 
     def parse_inputs(self, params: dict, raw: dict) -> dict:
         raw = raw or {}
         values: dict[str, Any] = {}
         errors: dict[str, str] = {}
-        for spec in self.inputs(params):
+        for spec in self.rule_inputs(params):
             value, message = _parse_one(spec, raw.get(spec.name))
             if message:
                 errors[spec.name] = message

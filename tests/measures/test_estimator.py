@@ -57,7 +57,7 @@ def test_estimating_the_chaoyang_landlord_reward_caps_it_at_one_million(client, 
 
 
 def test_estimating_the_mentougou_interest_subsidy_gives_half(client, policy_data):
-    answer = post_estimate(client, measure(INTEREST), {"inputs": {"interest_paid": "300000"}})
+    answer = post_estimate(client, measure(INTEREST), {"inputs": {"interest_paid": "300000", "project": "科创贷"}})
     assert answer.json()["amount"] == "150000.00"
 
 

@@ -28,6 +28,8 @@ def estimate_for(doc_key: str, key: str, values: dict, context: Context | None =
     doc, measure = MEASURES[(doc_key, key)]
     rule = measure["rule"]
     citation = f"{doc['number'] or doc['title']} {measure['clause']}"
+    if rules.item_input(rule["kind"], rule["params"]):  # a cap per project or product: name one
+        values = {"project": "科创贷", **values}
     return estimate(rule["kind"], rule["params"], values, context=context, citation=citation, quote=rule["quote"])
 
 
@@ -38,6 +40,7 @@ def sample_value(spec: rules.Input, params: dict):
         "decimal": "100",
         "date": params.get("issued_from", "2020-03-01"),
         "boolean": "false",
+        "text": "科创贷",
     }.get(spec.type) or spec.choices[0][0]
 
 

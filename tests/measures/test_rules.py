@@ -126,7 +126,7 @@ def test_an_exhausted_yearly_cap_gives_nothing():
 def test_earlier_awards_for_the_same_item_count_against_a_per_item_cap():
     params = {"base": "x", "rate": "0.5", "cap_per_item": "500000"}
     context = Context(earlier_this_item=D("450000"), earlier_this_year=D("9999999"))
-    assert amount("percent_of_base", params, context, base="1000000") == D("50000.00")
+    assert amount("percent_of_base", params, context, base="1000000", project="A") == D("50000.00")
 
 
 # --- interest_subsidy -------------------------------------------------------------------------------------------
@@ -180,7 +180,7 @@ def test_an_of_benchmark_subsidy_asks_for_the_benchmark_interest_only():
 def test_a_per_product_yearly_cap_counts_the_same_products_awards(interest, earlier, expected):
     params = {"rate": "0.50", "cap_per_product_year": "500000"}
     context = Context(earlier_this_item=D(earlier))
-    assert amount("interest_subsidy", params, context, interest_paid=interest) == D(expected)
+    assert amount("interest_subsidy", params, context, interest_paid=interest, project="A") == D(expected)
 
 
 # --- per_head_tiers and count_tiers -----------------------------------------------------------------------------
@@ -394,7 +394,7 @@ def test_the_second_growth_award_asks_for_the_revenues_by_name():
 
 
 def test_a_discretionary_ceiling_estimates_the_ceiling():
-    result = estimate("discretionary_ceiling", {"ceiling": "1000000", "per": "item"}, {})
+    result = estimate("discretionary_ceiling", {"ceiling": "1000000", "per": "item"}, {"project": "A"})
     assert (result.amount, result.discretionary, result.ceiling) == (D("1000000.00"), True, D("1000000.00"))
 
 
@@ -415,7 +415,8 @@ def test_discretionary_cases_have_their_own_caps(case, earlier, expected):
             {"case": "later", "label": "首轮之后", "ceiling": "1000000", "cap_per_entity_year": "2000000"},
         ],
     }
-    assert amount("discretionary_ceiling", params, Context(earlier_this_year=D(earlier)), case=case) == D(expected)
+    context = Context(earlier_this_year=D(earlier))
+    assert amount("discretionary_ceiling", params, context, case=case, project="A") == D(expected)
 
 
 def test_a_yearly_discretionary_ceiling_counts_this_years_awards():
