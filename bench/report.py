@@ -78,7 +78,10 @@ def write_report(results: dict, path: Path) -> None:
         "Requests per second are what the server did while the rest of the machine was busy as well (see the load"
         " average above); the web workers' CPU time per request (from `/proc`, user + system, the database's own"
         " work not included) is less disturbed by that, and its ratio to the baseline's is the ratio the pages would"
-        " reach on a machine doing nothing else, as far as the web workers are the bottleneck.",
+        " reach on a machine doing nothing else, as far as the web workers are the bottleneck. Since the machine's"
+        " pace drifts over the minutes of a pass, each page is measured right after"
+        f" {cfg.get('pair_seconds', '?')} s of the baseline in the same server, and its ratios are to that run"
+        " (the columns 基线; the first row is the pass's own first run of the baseline).",
         "",
         "The queue's pages are measured three times, each pass with its own baseline from the same server:"
         " **as served**, where a page rendered since the last change to a case of the district comes from the cache"
@@ -89,8 +92,9 @@ def write_report(results: dict, path: Path) -> None:
         " (`QUEUE_ROW_CACHE_SECONDS=0` as well, marked 缓存全部关闭), what a look costs when every row on it is new."
         " The target applies to the pages as served.",
         "",
-        "| page | path | req/s | p50 | p99 | ratio to baseline | web CPU ms / request | ratio by CPU | target (1/6) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "| page | path | req/s | p50 | p99 | 基线 req/s | ratio to baseline | web CPU ms / request | 基线 CPU ms |"
+        " ratio by CPU | target (1/6) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for page in http.get("pages", []):
         target = ""
@@ -98,13 +102,16 @@ def write_report(results: dict, path: Path) -> None:
             target = _mark(page["ratio"] >= TARGETS["queue_ratio"])
         if not page["requests"]:
             lines.append(
-                f"| {page['name']} | `{page['path']}` | none completed in {cfg.get('seconds')} s | | | 0 | | | {target} |"
+                f"| {page['name']} | `{page['path']}` | none completed in {cfg.get('seconds')} s | | |"
+                f" {page.get('baseline_rps', '')} | 0 | | | | {target} |"
             )
             continue
         cpu, cpu_ratio = page.get("cpu_ms_per_request"), page.get("cpu_ratio")
+        base_rps, base_cpu = page.get("baseline_rps"), page.get("baseline_cpu_ms")
         lines.append(
             f"| {page['name']} | `{page['path']}` | {page['rps']:.1f} | {page['p50']} | {page['p99']} |"
-            f" {page['ratio']:.3f} | {cpu if cpu is not None else '—'} |"
+            f" {f'{base_rps:.1f}' if base_rps is not None else '—'} | {page['ratio']:.3f} |"
+            f" {cpu if cpu is not None else '—'} | {base_cpu if base_cpu is not None else '—'} |"
             f" {f'{cpu_ratio:.3f}' if cpu_ratio is not None else '—'} | {target} |"
         )
     sweep = results.get("sweep", {})

@@ -54,6 +54,8 @@ def config() -> dict:
         "database_url": env.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{database}"),
         "redis_url": env.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
         "seconds": int(env.get("BENCH_SECONDS", "10")),
+        # Each page is measured right after this many seconds of the baseline (its ratios are to that run).
+        "pair_seconds": int(env.get("BENCH_PAIR_SECONDS", "5")),
         "connections": int(env.get("BENCH_CONNECTIONS", "4")),
         "port": int(env.get("BENCH_PORT", "8765")),
         "celery_tasks": int(env.get("BENCH_CELERY_TASKS", "10000")),
@@ -479,19 +481,26 @@ PASSES = [
 
 
 def http_step(cfg: dict, results: dict) -> None:
+    load_before, started = os.getloadavg(), _now()
     subjects = choose_subjects()
     results["subjects"] = subjects
     measured = []
     for name, env, suffix in PASSES:
         chosen = pages(subjects) if suffix is None else [p for p in pages(subjects) if p["key"] in ("baseline", *QUEUE)]
         measured += _measure_pages(cfg, subjects, chosen, env, name, suffix)
-    results["http"] = {"pages": measured, "at": _now(), "loadavg_before": os.getloadavg()}
+    results["http"] = {"pages": measured, "at": started, "loadavg_before": load_before}
 
 
 QUEUE = ("queue", "queue_deep", "queue_status", "queue_measure", "queue_status_deep")
 
 
 def _measure_pages(cfg: dict, subjects: dict, chosen: list[dict], env: dict, name: str, suffix: str | None):
+    """Measure each page right after a run of the baseline in the same server, and take its ratios to that run.
+
+    The machine's pace drifts over the minutes of a pass (on a shared host the same cached page has cost from 1.9
+    to 3.6 ms of web CPU within an hour, and `/healthz/` from 0.43 to 0.51 ms within one pass): a baseline measured
+    once per pass would compare pages with a machine that is no longer there.
+    """
     from bench.generate import BENCH_PASSWORD
 
     measured = []
@@ -501,7 +510,18 @@ def _measure_pages(cfg: dict, subjects: dict, chosen: list[dict], env: dict, nam
             "enterprise": login(server.port, subjects["enterprise_user"], BENCH_PASSWORD),
             None: None,
         }
-        for page in chosen:
+
+        def load(path: str, cookie: str | None, seconds: int | None = None) -> dict:
+            cpu_before = server.worker_cpu_seconds()
+            result = wrk(cfg, path, cookie, seconds=seconds)
+            cpu = server.worker_cpu_seconds() - cpu_before
+            result["cpu_ms_per_request"] = round(cpu * 1000 / result["requests"], 2) if result["requests"] else None
+            if result["non_2xx"]:
+                raise RuntimeError(f"{path}: {result['non_2xx']} responses were not 2xx/3xx under load")
+            return result
+
+        baseline_path = chosen[0]["path"]
+        for index, page in enumerate(chosen):
             cookie = cookies[page["as"]]
             path = last_page_path(server.port, page["path"], cookie) if page.get("deep") else page["path"]
             start = time.perf_counter()
@@ -510,25 +530,26 @@ def _measure_pages(cfg: dict, subjects: dict, chosen: list[dict], env: dict, nam
             if status != 200 or (page.get("expect") and page["expect"] not in content):
                 raise RuntimeError(f"{path}: HTTP {status} before the load; see {VAR / 'gunicorn.log'}")
             say(f"{page['key']} ({name}): {path}")
+            paired = None
+            if index:
+                paired = load(baseline_path, None, cfg["pair_seconds"])
             # A short warm-up first (each worker's first request loads the URL conf, templates and translations).
             wrk(cfg, path, cookie, seconds=2)
-            cpu_before = server.worker_cpu_seconds()
-            result = wrk(cfg, path, cookie)
-            cpu = server.worker_cpu_seconds() - cpu_before
-            result["cpu_ms_per_request"] = round(cpu * 1000 / result["requests"], 2) if result["requests"] else None
-            if result["non_2xx"]:
-                raise RuntimeError(f"{path}: {result['non_2xx']} responses were not 2xx/3xx under load")
+            result = load(path, cookie)
+            paired = paired or result
             entry = {**page, "path": path, "first_request_seconds": round(single, 3), "pass": name, **result}
+            entry["baseline_rps"], entry["baseline_cpu_ms"] = paired["rps"], paired["cpu_ms_per_request"]
+            entry["ratio"] = round(result["rps"] / paired["rps"], 3)
+            cpu, baseline_cpu = result["cpu_ms_per_request"], paired["cpu_ms_per_request"]
+            entry["cpu_ratio"] = round(baseline_cpu / cpu, 3) if cpu and baseline_cpu else None
             if suffix:
                 entry["name"] += suffix
                 entry["key"] += f"_{name}"
             measured.append(entry)
-            say(f"  {result['rps']:.1f} requests/s, p50 {result['p50']}, {result['cpu_ms_per_request']} ms CPU")
-    baseline, baseline_cpu = measured[0]["rps"], measured[0]["cpu_ms_per_request"]
-    for entry in measured:
-        entry["ratio"] = round(entry["rps"] / baseline, 3)
-        cpu = entry["cpu_ms_per_request"]
-        entry["cpu_ratio"] = round(baseline_cpu / cpu, 3) if cpu and baseline_cpu else None
+            say(
+                f"  {result['rps']:.1f} requests/s, p50 {result['p50']}, {result['cpu_ms_per_request']} ms CPU;"
+                f" baseline just before: {paired['rps']:.1f} requests/s, {paired['cpu_ms_per_request']} ms CPU"
+            )
     return measured
 
 
