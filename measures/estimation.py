@@ -48,9 +48,9 @@ def award_context(
     earlier_this_item = Decimal("0")
     name = rules.item_name(project).casefold()
     if name:
-        same_measure = this_year if "cap_per_product_year" in (measure.rule_params or {}) else awards
+        counted = this_year if "cap_per_product_year" in (measure.rule_params or {}) else awards
         for inputs, value in (
-            same_measure.filter(measure=measure, inputs__has_key="project")
+            counted.filter(measure=measure, inputs__has_key="project")
             .annotate(value=amount)
             .values_list("inputs", "value")
         ):
