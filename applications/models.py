@@ -181,7 +181,9 @@ class Application(models.Model):
             models.Index(fields=["measure", "status"], name="application_measure_queue"),
             models.Index(fields=["enterprise", "status"], name="application_enterprise"),
             models.Index(fields=["status", "publicity_ends_on"], name="application_publicity"),
-            models.Index(fields=["status", "status_changed_at"], name="application_waiting"),
+            # The deadline sweep's "waiting too long" cases (reminders.waiting_reminders): with the id in the index,
+            # PostgreSQL reads them from the index alone (bench/FINDINGS.md).
+            models.Index(fields=["status", "status_changed_at", "id"], name="application_waiting"),
             models.Index(fields=["status", "correction_due_on"], name="application_correction"),
             models.Index(fields=["status", "apply_by"], name="application_apply_by"),
             # The queue page's cache version (applications.queue_cache): the latest change in a district.
@@ -658,6 +660,13 @@ class Notice(models.Model):
         indexes = [
             models.Index(fields=["state", "created_at"], name="notice_outbox"),
             models.Index(fields=["application", "created_at"], name="notice_timeline"),
+            # "Already reminded?" for every case a sweep looks at (reminders.reminded): read from the index alone,
+            # instead of scanning every notice of the district for one kind (bench/FINDINGS.md).
+            models.Index(
+                fields=["kind", "audience", "application", "created_at"],
+                condition=Q(application__isnull=False),
+                name="notice_reminded",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
