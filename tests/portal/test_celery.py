@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import zoneinfo
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -113,3 +114,28 @@ def test_the_task_of_a_killed_worker_runs_again_after_the_visibility_timeout(cel
     celery_worker_process.start()
     celery_worker_process.wait_until_idle()
     assert [e["result"] for e in celery_worker_process.finished("harness.block_once")] == ["again"]
+
+
+def test_the_embedded_broker_keeps_its_files_under_var(tmp_path):
+    """Without Redis (`make run`'s default), a worker's control queue (what `celery inspect` talks to) goes through
+    kombu's filesystem transport; its exchange table belongs in var/celery-broker/, not in whatever directory the
+    worker was started from."""
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+    env |= {"DJANGO_SETTINGS_MODULE": "portal.settings.local", "PYTHONPATH": str(settings.BASE_DIR)}
+    script = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "from portal.celery import app\n"
+        # What a worker does on start: bind its control queue to the broadcast exchange.
+        "with app.connection_for_write() as connection:\n"
+        "    app.control.mailbox(connection).Node('probe@test', channel=connection.channel()).listen().cancel()\n"
+        # kombu's default when the option is not set: ./control
+        "from pathlib import Path\n"
+        "print(Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS.get('control_folder', 'control')).resolve())\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], env=env, cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    folder = Path(run.stdout.strip())
+    assert folder.is_relative_to(settings.BASE_DIR / "var" / "celery-broker")
+    assert (folder / "celery.pidbox.exchange").exists()
+    assert list(tmp_path.iterdir()) == []
