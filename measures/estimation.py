@@ -47,8 +47,9 @@ def award_context(
     earlier_this_year = this_year.filter(measure=measure).aggregate(total=Sum(amount))["total"] or Decimal("0")
     earlier_this_item = Decimal("0")
     name = rules.item_name(project).casefold()
-    if name:
-        counted = this_year if "cap_per_product_year" in (measure.rule_params or {}) else awards
+    scope = rules.item_scope(measure.rule_kind, measure.rule_params or {})
+    if name and scope:
+        counted = this_year if scope == "year" else awards
         for inputs, value in (
             counted.filter(measure=measure, inputs__has_key="project")
             .annotate(value=amount)

@@ -422,30 +422,32 @@ def item_name(raw: Any) -> str:
     return " ".join(str(raw or "").split())
 
 
+def item_scope(kind: str, params: dict) -> str | None:
+    """Return which earlier awards a cap per project, item or product counts: "year" (a cap per product and year:
+    this year's), "all" (a cap per project or item), or None when no cap applies per one."""
+    if "cap_per_product_year" in params:
+        return "year"
+    if "cap_per_item" in params or "cap_per_project" in params:
+        return "all"
+    if kind == "discretionary_ceiling" and params.get("per", "item") in ("item", "project"):
+        return "all"
+    return None
+
+
 def item_input(kind: str, params: dict) -> Input | None:
     """Return the input naming the project or product a cap applies to, or None when no cap applies per one.
 
     A cap per project, item or product can only count what the same project already received if the applicant says
     which project it is; the name is compared with that of the enterprise's earlier awards under the measure.
     """
-    if "cap_per_product_year" in params:
-        return Input(
-            "project",
-            "信贷产品名称",
-            "text",
-            help="与本企业此前申请时填写的名称一致：同一产品本年度已获的补贴计入该产品的年度上限",
-        )
-    per_item = "cap_per_item" in params or "cap_per_project" in params
-    if kind == "discretionary_ceiling" and params.get("per", "item") in ("item", "project"):
-        per_item = True
-    if not per_item:
+    scope = item_scope(kind, params)
+    if scope is None:
         return None
-    return Input(
-        "project",
-        "项目名称",
-        "text",
-        help="与本企业此前申请时填写的名称一致：同一项目已获的支持计入该项目的上限",
-    )
+    label, counted = {
+        "year": ("信贷产品名称", "同一产品本年度已获的补贴计入该产品的年度上限"),
+        "all": ("项目名称", "同一项目已获的支持计入该项目的上限"),
+    }[scope]
+    return Input("project", label, "text", help=f"与本企业此前申请时填写的名称一致：{counted}")
 
 
 def _money_input(name: str, label: str, help: str = "") -> Input:
