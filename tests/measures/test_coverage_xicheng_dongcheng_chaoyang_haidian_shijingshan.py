@@ -1,0 +1,80 @@
+"""The library holds every document and every measure of the 2020 compilation (003) for 西城区, 东城区, 朝阳区,
+海淀区 and 石景山区, monetary or not: the expectations are read from the source text."""
+
+import re
+
+import pytest
+
+from measures.models import PolicyDocument
+from measures.policydata import SOURCES_DIR
+
+pytestmark = pytest.mark.django_db
+
+NUMERALS = "一二三四五六七八九十"
+
+
+def compilation() -> list[str]:
+    (path,) = SOURCES_DIR.glob("003_*.txt")
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"[\s　]", "", text)
+
+
+def section(district: str) -> tuple[int, int]:
+    """Return the first and last line (1-based) of the district's section of the compilation."""
+    lines = compilation()
+    heads = [n for n, line in enumerate(lines, start=1) if re.match(rf"^\s*\([{NUMERALS}]+\) 北京市", line)]
+    start = next(n for n in heads if lines[n - 1].strip().endswith(district))
+    following = [n for n in heads if n > start]
+    return start, (following[0] - 1 if following else len(lines))
+
+
+def printed(first: int, last: int, pattern: str) -> list[str]:
+    """Return group 1 of every line of first..last (1-based, inclusive) that matches the pattern."""
+    lines = compilation()[first - 1 : last]
+    return [m.group(1) for line in lines if (m := re.match(pattern, line))]
+
+
+def line_of(first: int, last: int, pattern: str) -> int:
+    """Return the number of the first line in first..last that matches the pattern."""
+    lines = compilation()
+    return next(n for n in range(first, last + 1) if re.match(pattern, lines[n - 1]))
+
+
+def document(key: str) -> PolicyDocument:
+    return PolicyDocument.objects.get(key=key)
+
+
+def clauses(key: str) -> list[str]:
+    return [m.clause for m in document(key).measures.all()]
+
+
+def source_range(key: str) -> tuple[int, int]:
+    doc = document(key)
+    return doc.source_line_start, doc.source_line_end
+
+
+@pytest.mark.parametrize("district", ["西城区", "东城区", "朝阳区", "海淀区", "石景山区"])
+def test_every_document_of_the_district_section_is_in_the_library(policy_data, district):
+    first, last = section(district)
+    lines = compilation()
+    headers = [n for n in range(first, last + 1) if re.match(r"^\d+ .*2020\s*年", lines[n - 1])]
+    assert headers
+    library = PolicyDocument.objects.filter(district__name=district, source_file__startswith="003_")
+    assert sorted(library.values_list("source_line_start", flat=True)) == headers
+    for header in headers:
+        doc = library.get(source_line_start=header)
+        number = re.search(r"([\u4e00-\u9fff]+[〔【]2020[〕】]\s*\d+\s*号)", lines[header - 1])
+        assert doc.number == (squeeze(number.group(1)) if number else "")
+        opening = squeeze("".join(lines[header - 1 : header + 12]))
+        assert squeeze(doc.title) in opening, doc.key
+        assert first <= doc.source_line_start <= doc.source_line_end <= last
+
+
+def test_every_clause_of_shijingshan_3_is_in_the_library(policy_data):
+    first, last = source_range("shijingshan-2020-3")
+    numbers = printed(first, last, r"^(\d+)\.")
+    assert numbers == [str(n) for n in range(1, 16)]
+    assert clauses("shijingshan-2020-3") == [f"{n}." for n in numbers]
