@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = _("申请办理")
+
+    def ready(self):
+        from .notices import receivers  # noqa: F401  (writes the e-mails of each workflow transition)

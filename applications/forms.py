@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy
 
 from measures.workdays import add_working_days
 
-from .declarations import required_declarations
-from .estimates import parse_inputs, rule_inputs
 from .models import Application, FraudFinding
+from .sanctions.findings import default_recovery_due_on, finding_problems
 from .workflow import CORRECTION_WORKING_DAYS, Transition
+from .workflow.declarations import required_declarations
+from .workflow.estimates import parse_inputs, rule_inputs
 
 INPUT_PREFIX = "input_"
 DECLARATION_PREFIX = "declare_"
@@ -252,7 +253,6 @@ class FraudFindingForm(forms.ModelForm):
             )
 
     def clean(self):
-        from .sanctions import default_recovery_due_on, finding_problems
 
         cleaned = super().clean()
         application = cleaned.get("application")

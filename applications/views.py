@@ -16,13 +16,12 @@ from accounts.security import rate_limit, too_many_requests
 from accounts.views import enterprise_required
 from measures.models import Measure
 
-from . import services
-from .estimates import estimate, parse_inputs
 from .filters import MyApplicationFilter
 from .forms import ApplicationForm, ObjectionForm
 from .models import Application, Attachment, Ban, Notice, Recovery, Status
-from .permissions import applications_visible_to
-from .workflow import TransitionError, apply_transition, available_transitions
+from .workflow import TransitionError, apply_transition, available_transitions, services
+from .workflow.estimates import estimate, parse_inputs
+from .workflow.permissions import applications_visible_to
 
 
 def _own(request, pk: int) -> Application:

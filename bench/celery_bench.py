@@ -1,5 +1,5 @@
 """Celery reminder throughput: N pending notices queued as the portal queues them (`notifications.enqueue`:
-`applications.tasks.send_notices` tasks of NOTICE_BATCH_SIZE notices, one mail-server connection each), worked by a
+`applications.notices.tasks.send_notices` tasks of NOTICE_BATCH_SIZE notices, one mail-server connection each), worked by a
 real worker (`celery -A portal worker`, prefork, 2 processes, the production settings: late acknowledgement,
 prefetch 1) on Redis, with the in-memory e-mail backend. The notices the bench adds are removed afterwards."""
 
@@ -67,7 +67,7 @@ def _wait_ready(log: Path, process: subprocess.Popen, timeout: float = 60) -> No
 def measure(cfg: dict, env: dict, var: Path) -> dict:
     try:
         from applications.models import Notice
-        from applications.tasks import send_notice, send_notices
+        from applications.notices.tasks import send_notice, send_notices
     except ImportError as error:
         return {"missing": str(error)}
     from django.conf import settings

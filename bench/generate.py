@@ -371,8 +371,8 @@ class _Generator:
 
     def _transitions(self) -> dict[str, tuple[str, str, str]]:
         """Return, for each action, its label, its target and who takes it (E, R, F, S for the system or A)."""
-        from applications.permissions import Role
         from applications.workflow import TRANSITIONS
+        from applications.workflow.permissions import Role
 
         actors = []
         for action, transition in TRANSITIONS.items():

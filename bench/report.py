@@ -122,7 +122,7 @@ def write_report(results: dict, path: Path) -> None:
         lines.append(f"Not measured: {missing[0]}.")
     elif runs:
         lines += [
-            "`python -m bench.sweep` runs `applications.reminders.sweep_deadlines()` over all open cases in a process"
+            "`python -m bench.sweep` runs `applications.deadlines.reminders.sweep_deadlines()` over all open cases in a process"
             " of its own. **catch-up** is its first run over the generated data, run as the Celery task runs it"
             " (each chunk commits and queues its e-mails) and kept: it writes the reminders the data is due and lapses"
             " the overdue corrections, as a live portal has long since done; its rate counts that writing. **steady** is"
@@ -151,7 +151,7 @@ def write_report(results: dict, path: Path) -> None:
         batch = celery.get("batch", 1)
         lines += [
             f"{celery['tasks']:,} pending notices, queued to Redis as the portal queues them"
-            f" (`applications.notifications.enqueue`: `send_notices` tasks of {batch} notices, each over one"
+            f" (`applications.notices.tasks.enqueue`: `send_notices` tasks of {batch} notices, each over one"
             " mail-server connection) while the worker runs"
             f" (`{celery['command']}`; late acknowledgement and prefetch 1 from the settings, in-memory e-mail"
             " backend), timed from the first task queued to the last notice marked sent.",

@@ -359,7 +359,7 @@ def choose_subjects() -> dict:
 
     from accounts.models import Enterprise, User
     from applications.models import Application
-    from applications.permissions import applications_visible_to
+    from applications.workflow.permissions import applications_visible_to
     from measures.models import Measure
 
     per_measure = dict(

@@ -33,7 +33,7 @@ def main(mode: str) -> None:
     from applications.models import Application, Notice
 
     try:
-        from applications.reminders import sweep_deadlines
+        from applications.deadlines.reminders import sweep_deadlines
     except ImportError as error:
         print(json.dumps({"missing": str(error)}))
         return

@@ -4,7 +4,7 @@ from django import template
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 
-from applications import queue_cache
+from applications.admin import queue_cache
 
 register = template.Library()
 

@@ -168,13 +168,13 @@ if not CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_
 # starts and can then be seen, changed, paused or run from the admin (周期任务). Times are Beijing time.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
-    "sweep-deadlines": {"task": "applications.tasks.sweep_deadlines", "schedule": crontab(minute="*/15")},
-    "close-due-publicity": {"task": "applications.tasks.close_due_publicity", "schedule": crontab(minute=5)},
-    "end-expired-bans": {"task": "applications.tasks.end_expired_bans", "schedule": crontab(hour=0, minute=10)},
-    "send-daily-digests": {"task": "applications.tasks.send_daily_digests", "schedule": crontab(hour=8, minute=0)},
-    "lapse-due-corrections": {"task": "applications.tasks.lapse_due_corrections", "schedule": crontab(minute=20)},
+    "sweep-deadlines": {"task": "applications.deadlines.tasks.sweep_deadlines", "schedule": crontab(minute="*/15")},
+    "close-due-publicity": {"task": "applications.deadlines.tasks.close_due_publicity", "schedule": crontab(minute=5)},
+    "end-expired-bans": {"task": "applications.deadlines.tasks.end_expired_bans", "schedule": crontab(hour=0, minute=10)},
+    "send-daily-digests": {"task": "applications.deadlines.tasks.send_daily_digests", "schedule": crontab(hour=8, minute=0)},
+    "lapse-due-corrections": {"task": "applications.deadlines.tasks.lapse_due_corrections", "schedule": crontab(minute=20)},
     "dispatch-pending-notices": {
-        "task": "applications.tasks.dispatch_pending_notices",
+        "task": "applications.notices.tasks.dispatch_pending_notices",
         "schedule": crontab(minute="*/2"),
     },
     "check-working-day-calendar": {
@@ -206,7 +206,7 @@ REVIEW_LIMIT_WORKING_DAYS = env.int("REVIEW_LIMIT_WORKING_DAYS", default=5)  # a
 ESCALATION_WORKING_DAYS = env.int("ESCALATION_WORKING_DAYS", default=5)  # then, after this many more, to the head
 RECOVERY_DUE_DAYS = env.int("RECOVERY_DUE_DAYS", default=30)  # default time to repay after a fraud decision
 SWEEP_CHUNK_SIZE = env.int("SWEEP_CHUNK_SIZE", default=2000)
-# Notices sent by one Celery task over one mail-server connection (applications.notifications.enqueue).
+# Notices sent by one Celery task over one mail-server connection (applications.notices.tasks.enqueue).
 NOTICE_BATCH_SIZE = env.int("NOTICE_BATCH_SIZE", default=50)
 # Single-address notices marked sent together, in one transaction (a worker that dies part-way resends at most these).
 NOTICE_COMMIT_EVERY = env.int("NOTICE_COMMIT_EVERY", default=10)

@@ -13,6 +13,7 @@ from io import StringIO
 from types import SimpleNamespace
 
 import pytest
+from applications.sanctions.findings import finding_process, repayment_record
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -20,7 +21,6 @@ from django.db import connection
 from django.utils import timezone
 
 from applications.models import Application, Event, FraudFinding, Recovery
-from applications.sanctions import finding_process, repayment_record
 from applications.workflow import apply_transition
 from tests.celery_harness import database_url
 from tests.conftest import require_service

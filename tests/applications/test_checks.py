@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from applications.checks import submission_problems
 from applications.models import Ban
-from applications.services import application_start
 from applications.workflow import Invalid, apply_transition
+from applications.workflow.checks import submission_problems
+from applications.workflow.services import application_start
 
 pytestmark = pytest.mark.django_db
 

@@ -72,7 +72,7 @@ def test_a_draft_gets_each_window_reminder_once_from_beat_and_the_worker(celery_
     [{"visibility_timeout": 4, "env": {"SWEEP_CHUNK_SIZE": "4", "SWEEP_CHUNK_PAUSE": "0.4"}}],
 )
 def test_killing_the_worker_mid_sweep_sends_no_reminder_twice_and_loses_none(celery_worker_process, measure):
-    from applications.tasks import sweep_deadlines
+    from applications.deadlines.tasks import sweep_deadlines
 
     worker = celery_worker_process
     measure.window_closes = WINDOW_CLOSES
@@ -98,7 +98,7 @@ def test_killing_the_worker_mid_sweep_sends_no_reminder_twice_and_loses_none(cel
 def test_a_submission_made_while_redis_is_down_is_saved_and_notified_once_redis_is_back(
     celery_worker_process, make_application, owner, client
 ):
-    from applications.tasks import dispatch_pending_notices
+    from applications.notices.tasks import dispatch_pending_notices
 
     worker = celery_worker_process
     application = make_application("draft")

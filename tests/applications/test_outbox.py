@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from accounts.models import StaffRole
 from applications.models import Notice
-from applications.notifications import MAX_ATTEMPTS, NoticeDeliveryError, dispatch_pending, notice_send
+from applications.notices.delivery import MAX_ATTEMPTS, NoticeDeliveryError, notice_send
+from applications.notices.tasks import dispatch_pending
 from applications.workflow import apply_transition
 from tests.factories import ApplicationFactory, EnterpriseUserFactory, StaffUserFactory
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.services import publicity_close_due
+from applications.workflow.services import publicity_close_due
 
 pytestmark = pytest.mark.django_db
 

@@ -140,7 +140,7 @@ def test_turned_off_every_look_is_rendered(client, make_application, reviewer, s
 @pytest.fixture
 def rendered_rows(monkeypatch, settings):
     """Turn the page cache off, so that every look builds the table; count the rows the admin renders."""
-    from applications import queue_cache
+    from applications.admin import queue_cache
 
     settings.QUEUE_CACHE_SECONDS = 0
     settings.QUEUE_ROW_CACHE_SECONDS = 900

@@ -6,8 +6,8 @@ import time
 import pytest
 from django.db import connection
 
-from applications import workflow
 from applications.workflow import NotAllowedNow, apply_transition
+from applications.workflow import transitions as workflow
 from tests.conftest import require_service
 
 

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from applications.checks import relative_deadline_problems
+from applications.deadlines.reminders import sweep_deadlines
 from applications.models import Notice, NoticeKind
-from applications.reminders import sweep_deadlines
+from applications.workflow.checks import relative_deadline_problems
 from measures.models import Measure
 from tests.factories import ApplicationFactory, EnterpriseUserFactory
 

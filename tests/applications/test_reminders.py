@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import StaffRole
+from applications.deadlines.reminders import end_expired_bans, send_daily_digests, sweep_deadlines
 from applications.models import Ban, Notice, NoticeKind
-from applications.reminders import end_expired_bans, send_daily_digests, sweep_deadlines
 from applications.workflow import apply_transition
 from measures.models import Measure
 from measures.workdays import add_working_days, is_working_day, working_days_between

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from applications.models import Event
-from applications.permissions import Role
 from applications.workflow import TRANSITIONS, Forbidden, Invalid, NotAllowedNow, apply_transition
+from applications.workflow.permissions import Role
 
 pytestmark = pytest.mark.django_db
 

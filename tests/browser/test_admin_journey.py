@@ -7,11 +7,11 @@ import re
 from decimal import Decimal
 
 import pytest
+from applications.sanctions.findings import add_years
 from django.core import mail
 from django.utils import formats, timezone, translation
 
 from applications.models import Application, Payment
-from applications.sanctions import add_years
 from measures.models import Measure
 from tests.factories import ApplicationFactory
 

@@ -11,7 +11,7 @@ from django.core import mail
 from django.utils import timezone
 
 from applications.models import Application
-from applications.services import publicity_close_due
+from applications.workflow.services import publicity_close_due
 
 pytestmark = pytest.mark.browser
 

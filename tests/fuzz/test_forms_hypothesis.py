@@ -19,9 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accounts.forms import ProfileForm, RegistrationForm
-from applications.declarations import required_declarations
 from applications.forms import ObjectionForm
 from applications.models import Application
+from applications.workflow.declarations import required_declarations
 from measures.estimation import inputs_for
 from measures.models import Measure
 from tests.factories import ApplicationFactory

@@ -37,10 +37,10 @@ def beat_schedule(transactional_db):
 @pytest.mark.parametrize(
     ("name", "task", "minute", "hour"),
     [
-        ("sweep-deadlines", "applications.tasks.sweep_deadlines", "*/15", "*"),
-        ("close-due-publicity", "applications.tasks.close_due_publicity", "5", "*"),
-        ("end-expired-bans", "applications.tasks.end_expired_bans", "10", "0"),
-        ("send-daily-digests", "applications.tasks.send_daily_digests", "0", "8"),
+        ("sweep-deadlines", "applications.deadlines.tasks.sweep_deadlines", "*/15", "*"),
+        ("close-due-publicity", "applications.deadlines.tasks.close_due_publicity", "5", "*"),
+        ("end-expired-bans", "applications.deadlines.tasks.end_expired_bans", "10", "0"),
+        ("send-daily-digests", "applications.deadlines.tasks.send_daily_digests", "0", "8"),
         ("check-working-day-calendar", "measures.tasks.check_working_day_calendar", "30", "9"),
     ],
 )

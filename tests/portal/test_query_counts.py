@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Enterprise, User
-from applications.admin import ApplicationAdmin
+from applications.admin.cases import ApplicationAdmin
+from applications.admin.pagination import CappedPaginator
 from applications.models import Application
-from applications.pagination import CappedPaginator
 from bench.generate import generate
 from tests.conftest import require_service
 
@@ -44,7 +44,7 @@ def biggest_queue_reviewer() -> User:
 
 
 def user_queue(user):
-    from applications.permissions import applications_visible_to
+    from applications.workflow.permissions import applications_visible_to
 
     return applications_visible_to(user)
 

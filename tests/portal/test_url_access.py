@@ -33,9 +33,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.forms import ProfileForm
 from accounts.models import StaffRole, User
-from applications import services
 from applications.models import Application, Ban, Event, FraudFinding, Notice, Objection, Payment, Recovery
-from applications.workflow import Forbidden, apply_transition
+from applications.workflow import Forbidden, apply_transition, services
 from contacts.models import ContactPerson, Department, Section
 from measures.models import BeneficiaryType, CalendarWarning, District, Measure, PolicyDataLoad, WorkingDayOverride
 from tests.factories import (

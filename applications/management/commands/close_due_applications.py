@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from applications.services import correction_lapse_due, publicity_close_due
+from applications.workflow.services import correction_lapse_due, publicity_close_due
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """The scheduled sweeps: reminders before deadlines, cases waiting past their working-day limit, daily digests and
-bans that end. Each writes `Notice` rows (applications.notifications), which Celery then sends.
+bans that end. Each writes `Notice` rows (applications.notices.outbox), which Celery then sends.
 
 Every sweep walks its table by primary key in chunks (SWEEP_CHUNK_SIZE rows, one transaction each), so memory stays
 bounded at millions of cases, and a sweep killed half-way keeps what it committed. A reminder has a unique key (case,
@@ -25,20 +25,21 @@ from django.utils import timezone
 from accounts.models import StaffRole, User
 from measures.workdays import WorkingCalendar
 
-from .models import Application, Ban, FraudFinding, Notice, NoticeKind, Recovery, Status
-from .notifications import (
+from ..models import Application, Ban, FraudFinding, Notice, NoticeKind, Recovery, Status
+from ..notices.outbox import build_notice, write_notices
+from ..notices.recipients import (
     absolute_link,
     admin_link,
     admins_of,
-    build_notice,
     emails,
     enterprise_emails,
     finance_of,
     reviewers_of,
-    write_notices,
 )
-from .permissions import applications_visible_to
-from .services import correction_lapse_due
+from ..sanctions.findings import finding_process
+from ..workflow import TransitionError
+from ..workflow.permissions import applications_visible_to
+from ..workflow.services import correction_lapse_due
 
 logger = logging.getLogger(__name__)
 
@@ -351,8 +352,6 @@ def sweep_deadlines(*, today: datetime.date | None = None) -> dict[str, int]:
 
 def carry_out_pending_findings(older_than: datetime.timedelta = datetime.timedelta(minutes=1)) -> int:
     """Carry out the fraud findings whose task never ran (the broker was down when they were recorded)."""
-    from .sanctions import finding_process
-    from .workflow import TransitionError
 
     cutoff = timezone.now() - older_than
     pending = FraudFinding.objects.filter(processed_at__isnull=True, recorded_at__lt=cutoff)

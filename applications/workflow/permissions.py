@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from accounts.models import StaffRole, User
 
-from .models import FINANCE_STATUSES, Application, Status
+from ..models import FINANCE_STATUSES, Application, Status
 
 
 class Role(StrEnum):

@@ -2,7 +2,7 @@
 
 Each row says from which states an action may be taken, the state it leads to, its Chinese label and who may take
 it. `apply_transition` locks the case, checks the row again, applies the action's effect, writes an audit event and
-queues the notifications for after the commit.
+announces it (signals.transition_applied), to which the notices answer with their e-mails.
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ from accounts.models import User
 from accounts.services import profile_record_version
 from measures.workdays import add_working_days, working_period_end
 
+from ..models import AWARDED_STATUSES, Application, Event, Payment, Status
 from .checks import submission_problems
 from .estimates import estimate, parse_inputs
-from .models import AWARDED_STATUSES, Application, Event, Payment, Status
 from .permissions import Role, roles_for
+from .signals import transition_applied
 
 DEFAULT_PUBLICITY_WORKING_DAYS = 5  # "公示…5个工作日" (DOMAIN.md, section 4), where a measure states none
 VERIFICATION_WORKING_DAYS = 5  # "5个工作日内随机抽取服务对象进行调查核实"
@@ -331,13 +332,11 @@ def apply_transition(
     on: datetime.date | None = None,
     **data: Any,
 ) -> Application:
-    """Apply one action to a case with its row locked, write the audit event and queue the notifications.
+    """Apply one action to a case with its row locked, write the audit event and announce it.
 
     `actor` None is the portal itself (scheduled tasks, a public objection). Raises a TransitionError subclass
     with a Chinese message when the action cannot be taken.
     """
-    from .notifications import event_notices
-
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise Invalid(_("未知的操作。"))
@@ -369,6 +368,6 @@ def apply_transition(
             application.status_changed_at = timezone.now()
         application.save()
         event = write_event(application, transition, ctx, from_status)
-        # The e-mails are written now, in this transaction, and sent by Celery after the commit.
-        event_notices(event)
+        # Listeners (the notices' outbox) write their rows now, in this transaction (signals.py).
+        transition_applied.send(sender=Application, event=event)
     return application

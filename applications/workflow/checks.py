@@ -8,8 +8,8 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..models import Application, Ban
 from .declarations import required_declarations
-from .models import Application, Ban
 
 
 def submission_problems(application: Application, on: datetime.date | None = None) -> list[str]:

@@ -30,7 +30,7 @@ from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from .models import Application
+from ..models import Application
 
 VERSION_SQL = f'SELECT MAX("updated_at") FROM "{Application._meta.db_table}" WHERE "district_id" = %s'
 

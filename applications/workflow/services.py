@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Enterprise, User
 from measures.models import Measure
 
+from ..models import Application, Attachment, Objection, Status
 from .file_checks import structure_problem
-from .models import Application, Attachment, Objection, Status
-from .workflow import TransitionError, apply_transition
+from .transitions import TransitionError, apply_transition
 
 logger = logging.getLogger(__name__)
 

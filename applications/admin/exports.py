@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .models import Application, Ban, Payment, Recovery, Status
+from ..models import Application, Ban, Payment, Recovery, Status
 
 EXPORTED_STATUSES = [Status.APPROVED, Status.DISBURSING, Status.DISBURSED, Status.CLOSED]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

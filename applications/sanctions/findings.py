@@ -23,9 +23,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from measures.models import MeasureCondition
 
-from .models import AWARDED_STATUSES, Application, Ban, Event, FraudFinding, NoticeKind, Recovery, Repayment
-from .notifications import absolute_link, admins_of, build_notice, emails, enterprise_emails, finance_of, write_notices
-from .workflow import TRANSITIONS, apply_transition
+from ..models import AWARDED_STATUSES, Application, Ban, Event, FraudFinding, NoticeKind, Recovery, Repayment
+from ..notices.outbox import build_notice, write_notices
+from ..notices.recipients import absolute_link, admins_of, emails, enterprise_emails, finance_of
+from ..workflow import TRANSITIONS, apply_transition
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,5 @@
+"""The staff's side in the admin: the case queue and its actions (`cases`), the case records (`records`) and the
+sanctions (`sanctions`). Nothing here edits a case directly: every change goes through the workflow.
+"""
+
+from . import cases, records, sanctions  # noqa: F401  (each registers its ModelAdmins)

@@ -1,0 +1,51 @@
+"""The applications app's models, one module per part of the work; imported here so Django and callers find them."""
+
+from .cases import (
+    AUDIT_HEAD_FIELDS,
+    AWARDED_STATUSES,
+    EDITABLE_STATUSES,
+    FINANCE_STATUSES,
+    PAYABLE_STATUSES,
+    TERMINAL_STATUSES,
+    Application,
+    ApplicationQuerySet,
+    Attachment,
+    Event,
+    EventQuerySet,
+    Objection,
+    Payment,
+    ReferenceSequence,
+    Status,
+    attachment_path,
+)
+from .notices import Notice, NoticeKind, NoticeQuerySet
+from .sanctions import Ban, BanQuerySet, FraudFinding, Recovery, Repayment
+from .storage import PrivateStorage
+
+__all__ = [
+    "AUDIT_HEAD_FIELDS",
+    "AWARDED_STATUSES",
+    "EDITABLE_STATUSES",
+    "FINANCE_STATUSES",
+    "PAYABLE_STATUSES",
+    "TERMINAL_STATUSES",
+    "Application",
+    "ApplicationQuerySet",
+    "Attachment",
+    "Ban",
+    "BanQuerySet",
+    "Event",
+    "EventQuerySet",
+    "FraudFinding",
+    "Notice",
+    "NoticeKind",
+    "NoticeQuerySet",
+    "Objection",
+    "Payment",
+    "PrivateStorage",
+    "Recovery",
+    "ReferenceSequence",
+    "Repayment",
+    "Status",
+    "attachment_path",
+]

@@ -1,0 +1,57 @@
+"""Writing notices: each e-mail is a `Notice` row, with its recipients and text, inserted in the caller's
+transaction and queued for sending after the commit (`tasks.queue_after_commit`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from ..models import Notice
+from .tasks import queue_after_commit
+
+# Writing notices (inside the caller's transaction).
+
+
+def render(template: str, context: dict) -> tuple[str, str]:
+    """Render applications/email/<template>.txt and its _subject.txt in the portal's language."""
+    context = {"portal": settings.PORTAL_NAME, **context}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"applications/email/{template}_subject.txt", context).split())
+        body = render_to_string(f"applications/email/{template}.txt", context)
+    return subject[:200], body
+
+
+def build_notice(template: str, context: dict, recipients: list[str], **fields) -> Notice:
+    subject, body = render(template, context)
+    state = Notice.State.PENDING if recipients else Notice.State.NO_RECIPIENT
+    return Notice(recipients=recipients, subject=subject, body=body, state=state, **fields)
+
+
+def write_notices(notices: Iterable[Notice]) -> list[Notice]:
+    """Insert notices, skipping any whose key is already taken; queue the new ones for after the commit.
+
+    Returns the notices written now (a reminder that an earlier run had written is not returned).
+    """
+    notices = list(notices)
+    if not notices:
+        return []
+    try:
+        with transaction.atomic():
+            written = Notice.objects.bulk_create(notices)
+    except IntegrityError:
+        # Some key was taken (a sweep running twice, or two at once): one savepoint per row keeps the others.
+        written = []
+        for notice in notices:
+            notice.pk, notice._state.adding = None, True
+            try:
+                with transaction.atomic():
+                    notice.save()
+            except IntegrityError:
+                continue
+            written.append(notice)
+    queue_after_commit([n.pk for n in written if n.state == Notice.State.PENDING])
+    return written
