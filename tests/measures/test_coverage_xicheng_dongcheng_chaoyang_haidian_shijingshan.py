@@ -78,3 +78,15 @@ def test_every_clause_of_shijingshan_3_is_in_the_library(policy_data):
     numbers = printed(first, last, r"^(\d+)\.")
     assert numbers == [str(n) for n in range(1, 16)]
     assert clauses("shijingshan-2020-3") == [f"{n}." for n in numbers]
+
+
+def test_every_clause_of_chaoyang_2_is_in_the_library(policy_data):
+    first, last = source_range("chaoyang-2020-2")
+    numbers = printed(first, last, r"^(\d+)\.")
+    assert numbers == [str(n) for n in range(1, 19)]
+    assert clauses("chaoyang-2020-2") == [f"{n}." for n in numbers]
+    # Each clause's lead as printed ("（主责部门：…）") is the measure's lead.
+    text = squeeze("".join(compilation()[first - 1 : last]))
+    printed_leads = re.findall(r"（主责部门：(.+?)）", text)
+    leads = [[d.name for d in m.lead_departments.all()] for m in document("chaoyang-2020-2").measures.all()]
+    assert [sorted(lead.split("、")) for lead in printed_leads] == [sorted(lead) for lead in leads]
