@@ -36,9 +36,11 @@ run: setup ## Set everything up and start the portal, a Celery worker and Celery
 test: venv ## Run the whole test suite
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) -m pytest
 
-lint: venv ## ruff check and format check, migrations check
+lint: venv ## ruff (with complexity <= 15), format check, import layers and cycles, migrations check
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	PYTHONPATH=. $(VENV)/bin/lint-imports
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) -m pytest -q tests/test_architecture.py
 	$(PY) manage.py makemigrations --check --dry-run
 
 messages: venv ## Extract the interface strings into locale/en and compile every catalogue
