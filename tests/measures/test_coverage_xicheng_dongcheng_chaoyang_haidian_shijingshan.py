@@ -43,6 +43,23 @@ def line_of(first: int, last: int, pattern: str) -> int:
     return next(n for n in range(first, last + 1) if re.match(pattern, lines[n - 1]))
 
 
+def marks(first: int, last: int, marker: str) -> list[int]:
+    """Return the line of every occurrence of the marker in first..last, read with the PDF's line breaks joined."""
+    lines = compilation()
+    joined, owner = "", []
+    for number in range(first, last + 1):
+        piece = squeeze(lines[number - 1])
+        joined += piece
+        owner += [number] * len(piece)
+    return [owner[m.start()] for m in re.finditer(re.escape(marker), joined)]
+
+
+def heading_before(line: int, pattern: str) -> str:
+    """Return group 1 of the last line before `line` that matches the pattern."""
+    lines = compilation()
+    return next(m.group(1) for n in range(line, 0, -1) if (m := re.match(pattern, lines[n - 1])))
+
+
 def document(key: str) -> PolicyDocument:
     return PolicyDocument.objects.get(key=key)
 
@@ -90,3 +107,32 @@ def test_every_clause_of_chaoyang_2_is_in_the_library(policy_data):
     printed_leads = re.findall(r"（主责部门：(.+?)）", text)
     leads = [[d.name for d in m.lead_departments.all()] for m in document("chaoyang-2020-2").measures.all()]
     assert [sorted(lead.split("、")) for lead in printed_leads] == [sorted(lead) for lead in leads]
+
+
+def test_every_contact_block_of_the_haidian_measures_belongs_to_one_measure(policy_data):
+    first, last = source_range("haidian-2020-02-11")
+    heading = rf"^\s*（([{NUMERALS}]+)）"
+    headings = printed(first, last, heading)
+    assert len(headings) == 15
+    blocks = marks(first, last, "（对接部门")
+    measures = list(document("haidian-2020-02-11").measures.all())
+    held = [[b for b in blocks if m.source_line_start <= b <= m.source_line_end] for m in measures]
+    assert all(len(found) == 1 for found in held), [
+        m.key for m, found in zip(measures, held, strict=True) if len(found) != 1
+    ]
+    assert {found[0] for found in held} == set(blocks)
+    # (七) is one paragraph with one block that states two subsidies: two measures.
+    assert len(measures) == len(blocks) + 1
+    expected = [f"（{heading_before(found[0], heading)}）" for found in held]
+    assert [m.clause for m in measures] == expected
+    assert sorted({c.strip("（）") for c in expected}, key=headings.index) == headings
+
+
+def test_every_item_of_the_haidian_hr_agency_notice_is_in_the_library(policy_data):
+    first, last = source_range("haidian-2020-02-01")
+    items = printed(first, last, r"^\s*([一二三四五六七八九十]+)、")
+    assert items == list("一二三四五六七八")
+    assert clauses("haidian-2020-02-01") == [f"{n}、" for n in items]
+    for measure in document("haidian-2020-02-01").measures.all():
+        assert [b.code for b in measure.beneficiary_types.all()] == ["hr_agency"]
+        assert [p.name for p in measure.contacts.all()] == ["杨宗奇"]
