@@ -70,7 +70,7 @@ def test_it_withdraws(signed_in, make_application):
 
 
 def test_the_detail_shows_the_timeline_and_payments(signed_in, make_application, finance):
-    from tests.applications.test_payments import pay
+    from tests.applications.workflow.test_payments import pay
 
     application = make_application("approved")
     pay(application, finance, "5000")

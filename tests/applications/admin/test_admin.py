@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from applications.models import Application, Ban, Event, Objection, Payment
 from applications.workflow import apply_transition
-from tests.applications.test_payments import pay
+from tests.applications.workflow.test_payments import pay
 
 pytestmark = pytest.mark.django_db
 
