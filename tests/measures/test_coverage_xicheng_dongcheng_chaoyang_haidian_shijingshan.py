@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from contacts.models import Department
 from measures.models import PolicyDocument
 from measures.policydata import SOURCES_DIR
 
@@ -103,10 +104,8 @@ def test_every_clause_of_chaoyang_2_is_in_the_library(policy_data):
     assert numbers == [str(n) for n in range(1, 19)]
     assert clauses("chaoyang-2020-2") == [f"{n}." for n in numbers]
     # Each clause's lead as printed ("（主责部门：…）") is the measure's lead.
-    text = squeeze("".join(compilation()[first - 1 : last]))
-    printed_leads = re.findall(r"（主责部门：(.+?)）", text)
-    leads = [[d.name for d in m.lead_departments.all()] for m in document("chaoyang-2020-2").measures.all()]
-    assert [sorted(lead.split("、")) for lead in printed_leads] == [sorted(lead) for lead in leads]
+    text = "".join(compilation()[first - 1 : last])
+    assert printed_units("朝阳区", text, "主责部门") == leads("chaoyang-2020-2")
 
 
 def test_every_contact_block_of_the_haidian_measures_belongs_to_one_measure(policy_data):
@@ -136,3 +135,30 @@ def test_every_item_of_the_haidian_hr_agency_notice_is_in_the_library(policy_dat
     for measure in document("haidian-2020-02-01").measures.all():
         assert [b.code for b in measure.beneficiary_types.all()] == ["hr_agency"]
         assert [p.name for p in measure.contacts.all()] == ["杨宗奇"]
+
+
+def leads(key: str) -> list[list[str]]:
+    """Return the lead departments of each measure of the document, by name."""
+    return [sorted(d.name for d in m.lead_departments.all()) for m in document(key).measures.all()]
+
+
+def printed_units(district: str, text: str, label: str) -> list[list[str]]:
+    """Return the departments of every "（<label>：…）" block, resolved by name or alias, without the collective
+    各相关部门/各有关部门."""
+    known = {}
+    for department in Department.objects.filter(district__name=district):
+        known.update(dict.fromkeys([department.name, *department.alias_list], department.name))
+    units = []
+    for block in re.findall(rf"[（(]{label}：(.+?)[）)]", squeeze(text)):
+        names = [re.sub(r"及各相关部门$", "", name) for name in block.split("、")]
+        units.append(sorted(known[name] for name in names if not re.match(r"^各(相关|有关)部门$", name)))
+    return units
+
+
+def test_every_item_of_xicheng_1_is_in_the_library_with_its_units(policy_data):
+    first, last = source_range("xicheng-2020-1")
+    items = printed(first, last, rf"^\s*（([{NUMERALS}]+)）")
+    assert len(items) == 23 and items[0] == "一" and items[-1] == "二十三"
+    assert clauses("xicheng-2020-1") == [f"（{n}）" for n in items]
+    text = "".join(compilation()[first - 1 : last])
+    assert printed_units("西城区", text, "(?:责任|主责)单位") == leads("xicheng-2020-1")
