@@ -11,8 +11,10 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 from pydantic import BaseModel
 
+from applications.workflow.awards import estimate_for
+
 from . import rules
-from .estimation import estimate_measure, has_rule, inputs_for
+from .estimation import has_rule, inputs_for
 from .models import Measure, PolicyDocument, normalize_number
 
 api = NinjaAPI(
@@ -150,7 +152,7 @@ def estimate(request: HttpRequest, measure_id: int, payload: EstimateIn):
             )
         enterprise = user.enterprise
     try:
-        result = estimate_measure(measure, payload.inputs, enterprise=enterprise)
+        result = estimate_for(measure, payload.inputs, enterprise=enterprise)
     except rules.RuleInputError as error:
         fields = "、".join(error.errors)
         return Status(

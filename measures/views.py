@@ -3,10 +3,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django_filters.views import FilterView
 
+from applications.workflow.awards import estimate_for
 from contacts.models import ContactPerson
 
 from . import rules
-from .estimation import estimate_form_class, estimate_measure, has_rule, raw_from_form
+from .estimation import estimate_form_class, has_rule, raw_from_form
 from .filters import MeasureFilter
 from .models import District, Measure, PolicyDocument, normalize_number
 from .policydata import SOURCES_DIR
@@ -99,7 +100,7 @@ def _estimator(request, measure: Measure) -> dict:
     context["estimate_enterprise"] = enterprise
     if submitted and form.is_valid():
         try:
-            context["estimate"] = estimate_measure(measure, raw_from_form(form), enterprise=enterprise)
+            context["estimate"] = estimate_for(measure, raw_from_form(form), enterprise=enterprise)
         except rules.RuleInputError as error:
             for name, message in error.errors.items():
                 form.add_error(name if name in form.fields else None, message)

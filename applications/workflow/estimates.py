@@ -12,7 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from measures import rules
-from measures.estimation import estimate_measure, has_rule, inputs_for
+from measures.estimation import has_rule, inputs_for
+
+from .awards import estimate_for
 
 
 @dataclass
@@ -58,7 +60,7 @@ def estimate(measure, raw: dict[str, str], *, enterprise=None, exclude_pk=None, 
     """
     if not has_rule(measure):
         return EstimateResult(amount=None, discretionary=True, citation=measure.citation)
-    result = estimate_measure(measure, raw, enterprise=enterprise, on=on, exclude_pk=exclude_pk)
+    result = estimate_for(measure, raw, enterprise=enterprise, on=on, exclude_pk=exclude_pk)
     steps = [
         {
             "label": str(step.label),
