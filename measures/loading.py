@@ -22,6 +22,8 @@ from .models import (
     normalize_number,
 )
 from .policydata import BASE_DIR, PolicyData, read_policy_data
+from .policydata import Department as DepartmentSpec
+from .policydata import Person as PersonSpec
 
 BENEFICIARY_TYPE_NAMES = {
     "enterprise": "中小微企业",
@@ -126,11 +128,35 @@ def load_policy_data(data: PolicyData | None = None, *, only_if_changed: bool = 
     if only_if_changed and PolicyDataLoad.objects.filter(fingerprint=fingerprint).exists():
         report.skipped = True
         return report
+    _load_beneficiary_types(report)
+    districts = _load_districts(data.districts, report)
+    departments, people = _load_departments(data.departments, districts, report)
+    documents = _load_documents(data.documents, _Loaded(districts, departments, people), report)
+    _link_implemented_documents(data.documents, documents, report)
+    PolicyDataLoad.objects.get_or_create(fingerprint=fingerprint)
+    return report
 
+
+@dataclass
+class _Loaded:
+    """The rows written so far, by the keys the data files name them with."""
+
+    districts: dict[str, District]
+    departments: dict[tuple[str, str], Department]
+    people: dict[tuple, ContactPerson]
+    beneficiary_types: dict[str, BeneficiaryType] = field(default_factory=dict)
+    # What the database held before this load: each measure's eligibility, and the measures with conditions.
+    loaded_eligibility: dict[tuple[str, str], dict] = field(default_factory=dict)
+    with_conditions: set[int] = field(default_factory=set)
+
+
+def _load_beneficiary_types(report: LoadReport) -> None:
     for order, (code, name) in enumerate(BENEFICIARY_TYPE_NAMES.items()):
         _upsert(BeneficiaryType, {"code": code}, {"name": name, "order": order}, report, "beneficiary types")
 
-    districts = {
+
+def _load_districts(specs: list[dict[str, Any]], report: LoadReport) -> dict[str, District]:
+    return {
         d["name"]: _upsert(
             District,
             {"name": d["name"]},
@@ -138,12 +164,17 @@ def load_policy_data(data: PolicyData | None = None, *, only_if_changed: bool = 
             report,
             "districts",
         )
-        for d in data.districts
+        for d in specs
     }
 
+
+def _load_departments(
+    specs: dict[tuple[str, str], DepartmentSpec], districts: dict[str, District], report: LoadReport
+) -> tuple[dict[tuple[str, str], Department], dict[tuple, ContactPerson]]:
+    """Write the departments with their sections and people; return both by the keys the measures refer to them."""
     departments: dict[tuple[str, str], Department] = {}
     people: dict[tuple, ContactPerson] = {}
-    for (district_name, name), spec in data.departments.items():
+    for (district_name, name), spec in specs.items():
         department = _upsert(
             Department,
             {"district": districts[district_name], "name": name},
@@ -157,110 +188,143 @@ def load_policy_data(data: PolicyData | None = None, *, only_if_changed: bool = 
             for section in spec.sections
         }
         for person in spec.people:
-            obj = _upsert(
-                ContactPerson,
-                {"department": department, "name": person.name, "topic": person.topic},
-                {
-                    "section": sections.get(person.section),
-                    "office_phone": person.office_phone,
-                    "mobile": person.mobile,
-                    "service_phone": person.service_phone,
-                    "other_phones": ",".join(person.other_phones),
-                    "email": person.email,
-                    "source_file": person.source_file,
-                    **_lines(person.source_lines),
-                },
-                report,
-                "contact people",
-            )
-            people[(district_name, name, person.identity())] = obj
+            people[(district_name, name, person.identity())] = _load_person(department, sections, person, report)
+    return departments, people
 
-    beneficiary_types = {b.code: b for b in BeneficiaryType.objects.all()}
-    loaded_eligibility = {
+
+def _load_person(
+    department: Department, sections: dict[str, Section], person: PersonSpec, report: LoadReport
+) -> ContactPerson:
+    return _upsert(
+        ContactPerson,
+        {"department": department, "name": person.name, "topic": person.topic},
+        {
+            "section": sections.get(person.section),
+            "office_phone": person.office_phone,
+            "mobile": person.mobile,
+            "service_phone": person.service_phone,
+            "other_phones": ",".join(person.other_phones),
+            "email": person.email,
+            "source_file": person.source_file,
+            **_lines(person.source_lines),
+        },
+        report,
+        "contact people",
+    )
+
+
+def _load_documents(specs: list[dict[str, Any]], loaded: _Loaded, report: LoadReport) -> dict[str, PolicyDocument]:
+    """Write the documents and their measures; return the documents by key."""
+    loaded.beneficiary_types = {b.code: b for b in BeneficiaryType.objects.all()}
+    loaded.loaded_eligibility = {
         (document_key, key): eligibility
         for document_key, key, eligibility in Measure.objects.values_list("document__key", "key", "eligibility")
     }
-    with_conditions = set(MeasureCondition.objects.values_list("measure_id", flat=True).distinct())
+    loaded.with_conditions = set(MeasureCondition.objects.values_list("measure_id", flat=True).distinct())
     documents: dict[str, PolicyDocument] = {}
-    for spec in data.documents:
-        document = _upsert(
-            PolicyDocument,
-            {"key": spec["key"]},
-            {
-                "number": spec["number"],
-                "title": spec["title"],
-                "issuer": spec["issuer"],
-                "district": districts[spec["district"]],
-                "issued_on": spec["issued_on"],
-                "status": spec["status"],
-                "validity": spec["validity"],
-                "valid_from": spec["valid_from"],
-                "valid_until": spec["valid_until"],
-                "repeals_text": "、".join(spec["repeals"]),
-                "interpreting_body": spec["interpreting_body"],
-                "url": spec["url"],
-                "general_provisions": spec["general_provisions"],
-                "annual_ceiling_quote": spec["annual_ceiling"],
-                "notes": spec["notes"],
-                "source_file": spec["source_file"],
-                **_lines(spec["source_lines"]),
-            },
-            report,
-            "documents",
-        )
+    for spec in specs:
+        document = _upsert(PolicyDocument, {"key": spec["key"]}, _document_values(spec, loaded), report, "documents")
         documents[spec["key"]] = document
         for measure_spec in spec["measures"]:
-            rule = measure_spec["rule"] or {}
-            eligibility = dict(measure_spec["eligibility"])
-            if spec["eligibility"]:
-                eligibility["document"] = spec["eligibility"]
-            measure = _upsert(
-                Measure,
-                {"document": document, "key": measure_spec["key"]},
-                {
-                    "order": measure_spec["order"],
-                    "clause": measure_spec["clause"],
-                    "title": measure_spec["title"],
-                    "text": measure_spec["text"],
-                    "lead_label": measure_spec["lead_label"],
-                    "window_opens": measure_spec["window_opens"],
-                    "window_closes": measure_spec["window_closes"],
-                    "window_text": measure_spec["window_text"],
-                    "deadline_rule": measure_spec["deadline_rule"],
-                    "apply_within_event": measure_spec["apply_within"]["event"],
-                    "apply_within_months": measure_spec["apply_within"]["months"],
-                    "apply_within_days": measure_spec["apply_within"]["days"],
-                    "apply_within_from_next_month": measure_spec["apply_within"]["from_next_month"],
-                    "procedure": measure_spec["procedure"],
-                    "publicity_working_days": measure_spec["publicity_working_days"],
-                    "sampling": measure_spec["sampling"],
-                    "monetary": measure_spec["monetary"],
-                    "rule_kind": rule.get("kind", ""),
-                    "rule_params": rule.get("params", {}),
-                    "rule_quote": rule.get("quote", ""),
-                    "eligibility": eligibility,
-                    "stacking": measure_spec["stacking"],
-                    "stacking_group": measure_spec["stacking_group"],
-                    "notes": measure_spec["notes"],
-                    **_lines(measure_spec["source_lines"]),
-                },
-                report,
-                "measures",
-            )
-            relations = [
-                _set_m2m(measure.beneficiary_types, [beneficiary_types[c] for c in measure_spec["beneficiary_types"]]),
-                _set_m2m(measure.lead_departments, [departments[k] for k in measure_spec["lead_departments"]]),
-                _set_m2m(measure.responsible_units, [departments[k] for k in measure_spec["responsible_units"]]),
-                _set_m2m(measure.contacts, [people[k] for k in measure_spec["contacts"]]),
-            ]
-            if any(relations):
-                report.count("measure relations", "changed")
-            changed = loaded_eligibility.get((spec["key"], measure_spec["key"])) != eligibility
-            if changed or (measure.pk not in with_conditions and (eligibility or spec["eligibility"])):
-                _replace_conditions(measure, spec["eligibility"], measure_spec["eligibility"], report)
+            _load_measure(document, spec, measure_spec, loaded, report)
+    return documents
 
+
+def _document_values(spec: dict[str, Any], loaded: _Loaded) -> dict[str, Any]:
+    return {
+        "number": spec["number"],
+        "title": spec["title"],
+        "issuer": spec["issuer"],
+        "district": loaded.districts[spec["district"]],
+        "issued_on": spec["issued_on"],
+        "status": spec["status"],
+        "validity": spec["validity"],
+        "valid_from": spec["valid_from"],
+        "valid_until": spec["valid_until"],
+        "repeals_text": "、".join(spec["repeals"]),
+        "interpreting_body": spec["interpreting_body"],
+        "url": spec["url"],
+        "general_provisions": spec["general_provisions"],
+        "annual_ceiling_quote": spec["annual_ceiling"],
+        "notes": spec["notes"],
+        "source_file": spec["source_file"],
+        **_lines(spec["source_lines"]),
+    }
+
+
+def _load_measure(
+    document: PolicyDocument,
+    spec: dict[str, Any],
+    measure_spec: dict[str, Any],
+    loaded: _Loaded,
+    report: LoadReport,
+) -> None:
+    """Write one measure, its relations, and its conditions when its eligibility changed (or it has none yet)."""
+    eligibility = dict(measure_spec["eligibility"])
+    if spec["eligibility"]:
+        eligibility["document"] = spec["eligibility"]
+    measure = _upsert(
+        Measure,
+        {"document": document, "key": measure_spec["key"]},
+        _measure_values(measure_spec, eligibility),
+        report,
+        "measures",
+    )
+    _set_measure_relations(measure, measure_spec, loaded, report)
+    changed = loaded.loaded_eligibility.get((spec["key"], measure_spec["key"])) != eligibility
+    if changed or (measure.pk not in loaded.with_conditions and (eligibility or spec["eligibility"])):
+        _replace_conditions(measure, spec["eligibility"], measure_spec["eligibility"], report)
+
+
+def _measure_values(measure_spec: dict[str, Any], eligibility: dict[str, Any]) -> dict[str, Any]:
+    rule = measure_spec["rule"] or {}
+    return {
+        "order": measure_spec["order"],
+        "clause": measure_spec["clause"],
+        "title": measure_spec["title"],
+        "text": measure_spec["text"],
+        "lead_label": measure_spec["lead_label"],
+        "window_opens": measure_spec["window_opens"],
+        "window_closes": measure_spec["window_closes"],
+        "window_text": measure_spec["window_text"],
+        "deadline_rule": measure_spec["deadline_rule"],
+        "apply_within_event": measure_spec["apply_within"]["event"],
+        "apply_within_months": measure_spec["apply_within"]["months"],
+        "apply_within_days": measure_spec["apply_within"]["days"],
+        "apply_within_from_next_month": measure_spec["apply_within"]["from_next_month"],
+        "procedure": measure_spec["procedure"],
+        "publicity_working_days": measure_spec["publicity_working_days"],
+        "sampling": measure_spec["sampling"],
+        "monetary": measure_spec["monetary"],
+        "rule_kind": rule.get("kind", ""),
+        "rule_params": rule.get("params", {}),
+        "rule_quote": rule.get("quote", ""),
+        "eligibility": eligibility,
+        "stacking": measure_spec["stacking"],
+        "stacking_group": measure_spec["stacking_group"],
+        "notes": measure_spec["notes"],
+        **_lines(measure_spec["source_lines"]),
+    }
+
+
+def _set_measure_relations(measure: Measure, measure_spec: dict[str, Any], loaded: _Loaded, report: LoadReport) -> None:
+    departments, people = loaded.departments, loaded.people
+    relations = [
+        _set_m2m(measure.beneficiary_types, [loaded.beneficiary_types[c] for c in measure_spec["beneficiary_types"]]),
+        _set_m2m(measure.lead_departments, [departments[k] for k in measure_spec["lead_departments"]]),
+        _set_m2m(measure.responsible_units, [departments[k] for k in measure_spec["responsible_units"]]),
+        _set_m2m(measure.contacts, [people[k] for k in measure_spec["contacts"]]),
+    ]
+    if any(relations):
+        report.count("measure relations", "changed")
+
+
+def _link_implemented_documents(
+    specs: list[dict[str, Any]], documents: dict[str, PolicyDocument], report: LoadReport
+) -> None:
+    """Link each document to those it implements that are in the library; name the others in implements_text."""
     by_number = {normalize_number(d.number): d for d in PolicyDocument.objects.exclude(number="")}
-    for spec in data.documents:
+    for spec in specs:
         document = documents[spec["key"]]
         known = [by_number[normalize_number(n)] for n in spec["implements"] if normalize_number(n) in by_number]
         unknown = "、".join(n for n in spec["implements"] if normalize_number(n) not in by_number)
@@ -270,6 +334,3 @@ def load_policy_data(data: PolicyData | None = None, *, only_if_changed: bool = 
             document.implements_text = unknown
             document.save(update_fields=["implements_text"])
             report.count("document relations", "changed")
-
-    PolicyDataLoad.objects.get_or_create(fingerprint=fingerprint)
-    return report
