@@ -347,111 +347,159 @@ def _check(condition: MeasureCondition, district: District, facts: Facts) -> Che
         value = _parsed(kind, condition.value)
     except ConditionValueError as error:
         return Check(UNKNOWN, label, _("该条件的取值有误（%(error)s），请咨询主管部门。") % {"error": error}, quote)
-
-    def result(ok: bool | None, failed: str, field_name: str = "", unknown: str = "") -> Check:
-        if ok is None:
-            return Check(UNKNOWN, label, unknown or _("资料中缺少“%(what)s”。") % {"what": label}, quote, field_name)
-        return Check(MET, label, "", quote) if ok else Check(FAILED, label, failed, quote)
-
     if kind in _PLACES:
-        what, field_name = _PLACES[kind]
-        district_id = getattr(facts, f"{field_name}_id")
-        label = _("%(what)s在%(district)s") % {"what": what, "district": district.name}
-        outcome, message = _district_check(what, district, district_id, field_name)
-        return Check(outcome, label, message, quote, field_name if outcome == UNKNOWN else "")
-    if kind == "sme_sizes":
-        wanted = "、".join(SIZE_LABELS[s] for s in SIZE_LABELS if s in value)
-        label = _("企业规模为%(sizes)s") % {"sizes": wanted}
-        if facts.size is None:
-            missing = "、".join(facts.size_missing) or _("行业")
-            return Check(
-                UNKNOWN, label, _("无法判定企业规模，资料中缺少：%(what)s。") % {"what": missing}, quote, "size"
-            )
-        actual = Size(facts.size).label
-        return result(facts.size in value, _("按工信部联企业〔2011〕300号划型为%(size)s企业。") % {"size": actual})
-    if kind == "industries":
-        return _industry_check(label, value, quote, facts)
+        return _place_check(kind, district, quote, facts)
     if kind == "ownership":
-        return result(
-            (facts.ownership == value) if facts.ownership else None,
-            _("所有制不符：本措施要求%(what)s企业。") % {"what": condition.value},
-            "ownership",
-            _("资料中缺少“所有制”。"),
-        )
-    if kind == "parks":
-        return _park_check(label, value, quote, facts)
-    if kind == "certifications":
-        wanted = {certification_kind(name) for name in value}
-        names = "、".join(value)
-        label = _("具有以下资质之一：%(names)s") % {"names": names}
-        return result(bool(wanted & facts.certifications), _("资料中没有%(names)s认定。") % {"names": names})
-    if kind == "max_age_years":
-        return result(
-            None if facts.age_years is None else facts.age_years <= value,
-            _("成立已%(years)s年，超过%(limit)s年。") % {"years": facts.age_years, "limit": value},
-            "founded_on",
-            _("资料中缺少“成立日期”。"),
-        )
-    if kind == "max_staff":
-        return result(
-            None if facts.employees is None else facts.employees <= value,
-            _("从业人员%(count)s人，超过%(limit)s人。") % {"count": facts.employees, "limit": value},
-            "employees",
-            _("资料中缺少“从业人员”。"),
-        )
-    if kind == "max_revenue":
-        revenue = None if facts.revenue_wan is None else facts.revenue_wan * 10000
-        return result(
-            None if revenue is None else revenue <= value,
-            _("营业收入%(revenue)s元，超过%(limit)s元。")
-            % {"revenue": f"{revenue:,.2f}" if revenue else "", "limit": f"{value:,.2f}"},
-            "revenue",
-            _("资料中缺少“营业收入”。"),
-        )
-    if kind == "min_rd_spend":
-        return result(
-            None if facts.rd_spend is None else facts.rd_spend >= value,
-            _("研发费用%(spend)s元，低于%(limit)s元。")
-            % {"spend": f"{facts.rd_spend:,.2f}" if facts.rd_spend is not None else "", "limit": f"{value:,.2f}"},
-            "rd_spend",
-            _("资料中缺少“上年度研发费用”。"),
-        )
-    if kind == "min_revenue_drop":
-        drop = None if facts.revenue_change is None else -facts.revenue_change / 100
-        return result(
-            None if drop is None else drop >= value,
-            _("营业收入同比变化%(change)s%%，未达到下降%(limit)s%%。")
-            % {"change": facts.revenue_change, "limit": format((value * 100).normalize(), "f")},
-            "revenue_change",
-            _("资料中缺少“营业收入同比变化”。"),
-        )
-    if kind == "max_layoff_rate":
-        rate = None if facts.layoff_rate is None else facts.layoff_rate / 100
-        return result(
-            None if rate is None else rate <= value,
-            _("裁员率%(rate)s%%，高于%(limit)s%%。")
-            % {"rate": facts.layoff_rate, "limit": format((value * 100).normalize(), "f")},
-            "layoff_rate",
-            _("资料中缺少“裁员率”。"),
-        )
-    if kind == "min_insured_months":
-        return result(
-            None if facts.insured_months is None else facts.insured_months >= value,
-            _("连续参保%(months)s个月，不足%(limit)s个月。") % {"months": facts.insured_months, "limit": value},
-            "insured_months",
-            _("资料中缺少“连续参加失业保险月数”。"),
-        )
-    if kind == "not_dishonest":
-        return result(
-            None if facts.dishonest is None else not facts.dishonest,
-            _("贵单位列入严重违法失信名单。"),
-            "on_dishonesty_list",
-            _("登录后按企业资料判断是否列入严重违法失信名单。"),
-        )
+        return _ownership_check(label, value, condition.value, quote, facts)
     if kind == "not_banned":
         # A ban in force fails through _ban_checks for every measure of its district; here the rule is shown.
         return Check(MET, label, "", quote)
-    return Check(TO_CONFIRM, label, condition.value, quote)
+    check = _CHECKS.get(kind)
+    if check is None:
+        return Check(TO_CONFIRM, label, condition.value, quote)
+    return check(label, value, quote, facts)
+
+
+def _outcome(label: str, quote: str, ok: bool | None, failed: str, field_name: str = "", unknown: str = "") -> Check:
+    """Return met or failed (with its message) as `ok` says, or unknown (naming the field to fill) when it is None."""
+    if ok is None:
+        return Check(UNKNOWN, label, unknown or _("资料中缺少“%(what)s”。") % {"what": label}, quote, field_name)
+    return Check(MET, label, "", quote) if ok else Check(FAILED, label, failed, quote)
+
+
+def _place_check(kind: str, district: District, quote: str, facts: Facts) -> Check:
+    what, field_name = _PLACES[kind]
+    district_id = getattr(facts, f"{field_name}_id")
+    label = _("%(what)s在%(district)s") % {"what": what, "district": district.name}
+    outcome, message = _district_check(what, district, district_id, field_name)
+    return Check(outcome, label, message, quote, field_name if outcome == UNKNOWN else "")
+
+
+def _ownership_check(label: str, code: str, wanted: str, quote: str, facts: Facts) -> Check:
+    return _outcome(
+        label,
+        quote,
+        (facts.ownership == code) if facts.ownership else None,
+        _("所有制不符：本措施要求%(what)s企业。") % {"what": wanted},
+        "ownership",
+        _("资料中缺少“所有制”。"),
+    )
+
+
+def _size_check(label: str, sizes: frozenset[str], quote: str, facts: Facts) -> Check:
+    wanted = "、".join(SIZE_LABELS[s] for s in SIZE_LABELS if s in sizes)
+    label = _("企业规模为%(sizes)s") % {"sizes": wanted}
+    if facts.size is None:
+        missing = "、".join(facts.size_missing) or _("行业")
+        return Check(UNKNOWN, label, _("无法判定企业规模，资料中缺少：%(what)s。") % {"what": missing}, quote, "size")
+    actual = Size(facts.size).label
+    return _outcome(
+        label, quote, facts.size in sizes, _("按工信部联企业〔2011〕300号划型为%(size)s企业。") % {"size": actual}
+    )
+
+
+def _certification_check(label: str, names: tuple[str, ...], quote: str, facts: Facts) -> Check:
+    wanted = {certification_kind(name) for name in names}
+    listed = "、".join(names)
+    label = _("具有以下资质之一：%(names)s") % {"names": listed}
+    return _outcome(
+        label, quote, bool(wanted & facts.certifications), _("资料中没有%(names)s认定。") % {"names": listed}
+    )
+
+
+def _age_check(label: str, limit: int, quote: str, facts: Facts) -> Check:
+    return _outcome(
+        label,
+        quote,
+        None if facts.age_years is None else facts.age_years <= limit,
+        _("成立已%(years)s年，超过%(limit)s年。") % {"years": facts.age_years, "limit": limit},
+        "founded_on",
+        _("资料中缺少“成立日期”。"),
+    )
+
+
+def _staff_check(label: str, limit: int, quote: str, facts: Facts) -> Check:
+    return _outcome(
+        label,
+        quote,
+        None if facts.employees is None else facts.employees <= limit,
+        _("从业人员%(count)s人，超过%(limit)s人。") % {"count": facts.employees, "limit": limit},
+        "employees",
+        _("资料中缺少“从业人员”。"),
+    )
+
+
+def _revenue_check(label: str, limit: Decimal, quote: str, facts: Facts) -> Check:
+    revenue = None if facts.revenue_wan is None else facts.revenue_wan * 10000
+    return _outcome(
+        label,
+        quote,
+        None if revenue is None else revenue <= limit,
+        _("营业收入%(revenue)s元，超过%(limit)s元。")
+        % {"revenue": f"{revenue:,.2f}" if revenue else "", "limit": f"{limit:,.2f}"},
+        "revenue",
+        _("资料中缺少“营业收入”。"),
+    )
+
+
+def _rd_spend_check(label: str, limit: Decimal, quote: str, facts: Facts) -> Check:
+    return _outcome(
+        label,
+        quote,
+        None if facts.rd_spend is None else facts.rd_spend >= limit,
+        _("研发费用%(spend)s元，低于%(limit)s元。")
+        % {"spend": f"{facts.rd_spend:,.2f}" if facts.rd_spend is not None else "", "limit": f"{limit:,.2f}"},
+        "rd_spend",
+        _("资料中缺少“上年度研发费用”。"),
+    )
+
+
+def _revenue_drop_check(label: str, limit: Decimal, quote: str, facts: Facts) -> Check:
+    drop = None if facts.revenue_change is None else -facts.revenue_change / 100
+    return _outcome(
+        label,
+        quote,
+        None if drop is None else drop >= limit,
+        _("营业收入同比变化%(change)s%%，未达到下降%(limit)s%%。")
+        % {"change": facts.revenue_change, "limit": format((limit * 100).normalize(), "f")},
+        "revenue_change",
+        _("资料中缺少“营业收入同比变化”。"),
+    )
+
+
+def _layoff_rate_check(label: str, limit: Decimal, quote: str, facts: Facts) -> Check:
+    rate = None if facts.layoff_rate is None else facts.layoff_rate / 100
+    return _outcome(
+        label,
+        quote,
+        None if rate is None else rate <= limit,
+        _("裁员率%(rate)s%%，高于%(limit)s%%。")
+        % {"rate": facts.layoff_rate, "limit": format((limit * 100).normalize(), "f")},
+        "layoff_rate",
+        _("资料中缺少“裁员率”。"),
+    )
+
+
+def _insured_months_check(label: str, limit: int, quote: str, facts: Facts) -> Check:
+    return _outcome(
+        label,
+        quote,
+        None if facts.insured_months is None else facts.insured_months >= limit,
+        _("连续参保%(months)s个月，不足%(limit)s个月。") % {"months": facts.insured_months, "limit": limit},
+        "insured_months",
+        _("资料中缺少“连续参加失业保险月数”。"),
+    )
+
+
+def _dishonesty_check(label: str, _value: None, quote: str, facts: Facts) -> Check:
+    return _outcome(
+        label,
+        quote,
+        None if facts.dishonest is None else not facts.dishonest,
+        _("贵单位列入严重违法失信名单。"),
+        "on_dishonesty_list",
+        _("登录后按企业资料判断是否列入严重违法失信名单。"),
+    )
 
 
 def _industry_check(label: str, names: tuple[str, ...], quote: str, facts: Facts) -> Check:
@@ -500,3 +548,21 @@ def _park_check(label: str, parks: tuple[str, ...], quote: str, facts: Facts) ->
         quote,
         "park",
     )
+
+
+# The check of each kind of condition: (label, parsed value, quote, facts) -> Check. Places, ownership and bans are
+# checked in _check itself; a kind not listed here is for the applicant to confirm.
+_CHECKS = {
+    "sme_sizes": _size_check,
+    "industries": _industry_check,
+    "parks": _park_check,
+    "certifications": _certification_check,
+    "max_age_years": _age_check,
+    "max_staff": _staff_check,
+    "max_revenue": _revenue_check,
+    "min_rd_spend": _rd_spend_check,
+    "min_revenue_drop": _revenue_drop_check,
+    "max_layoff_rate": _layoff_rate_check,
+    "min_insured_months": _insured_months_check,
+    "not_dishonest": _dishonesty_check,
+}
