@@ -103,56 +103,68 @@ def parse_value(kind: str, raw: str) -> ParsedValue:
             raise ConditionValueError(_("此类条件不需要取值，请留空（适用的行政区即文件所属行政区）。"))
         return ParsedValue("", None)
     if kind == "sme_sizes":
-        words = [w for w in re.split(r"[、,，/\s]+", value) if w]
-        if not words:
-            raise ConditionValueError(_("请填写适用的企业规模，如“中型、小型、微型”。"))
-        unknown = [w for w in words if w not in SIZE_WORDS]
-        if unknown:
-            raise ConditionValueError(
-                _("无法识别的企业规模“%(word)s”，请填写中型、小型或微型。") % {"word": "、".join(unknown)}
-            )
-        sizes = {SIZE_WORDS[w] for w in words}
-        ordered = [s for s in SIZE_LABELS if s in sizes]
-        return ParsedValue("、".join(SIZE_LABELS[s] for s in ordered), frozenset(sizes))
+        return _parse_sizes(value)
     if kind == "ownership":
         if value not in OWNERSHIP_WORDS:
             raise ConditionValueError(_("所有制请填写“非国有”或“国有”。"))
         code = OWNERSHIP_WORDS[value]
         return ParsedValue(OWNERSHIP_LABELS[code], code)
     if kind in LIST_KINDS:
-        names = split_names(value)
-        if not names:
-            raise ConditionValueError(_("请填写至少一个名称，多个名称用顿号分隔。"))
-        if kind == "certifications":
-            unknown = [n for n in names if certification_kind(n) is None]
-            if unknown:
-                raise ConditionValueError(
-                    _(
-                        "无法识别的资质“%(name)s”。可填写：国家级专精特新“小巨人”、北京市专精特新、创新型中小企业、"
-                        "高新技术企业、中关村高新技术企业、科技型中小企业、示范平台或示范基地。"
-                    )
-                    % {"name": "、".join(unknown)}
-                )
-        return ParsedValue("、".join(names), tuple(names))
+        return _parse_names(kind, value)
     if kind in INTEGER_KINDS:
         if not re.fullmatch(r"\d{1,6}", value):
             raise ConditionValueError(_("请填写不小于0的整数。"))
         return ParsedValue(str(int(value)), int(value))
     if kind in MONEY_KINDS | SHARE_KINDS:
-        try:
-            number = Decimal(value.replace(",", ""))
-        except InvalidOperation:
-            number = None
-        if number is None or not number.is_finite() or number < 0:
-            raise ConditionValueError(_("请填写不小于0的数字。"))
-        if kind in SHARE_KINDS and number > 1:
-            raise ConditionValueError(_("比例请填写0到1之间的小数，例如80%写作0.80。"))
-        return ParsedValue(str(number), number)
+        return _parse_number(kind, value)
     if kind in TEXT_KINDS:
         if not value:
             raise ConditionValueError(_("请填写条件的文字。"))
         return ParsedValue(value, value)
     raise ConditionValueError(_("未知的条件类型。"))
+
+
+def _parse_sizes(value: str) -> ParsedValue:
+    words = [w for w in re.split(r"[、,，/\s]+", value) if w]
+    if not words:
+        raise ConditionValueError(_("请填写适用的企业规模，如“中型、小型、微型”。"))
+    unknown = [w for w in words if w not in SIZE_WORDS]
+    if unknown:
+        raise ConditionValueError(
+            _("无法识别的企业规模“%(word)s”，请填写中型、小型或微型。") % {"word": "、".join(unknown)}
+        )
+    sizes = {SIZE_WORDS[w] for w in words}
+    ordered = [s for s in SIZE_LABELS if s in sizes]
+    return ParsedValue("、".join(SIZE_LABELS[s] for s in ordered), frozenset(sizes))
+
+
+def _parse_names(kind: str, value: str) -> ParsedValue:
+    names = split_names(value)
+    if not names:
+        raise ConditionValueError(_("请填写至少一个名称，多个名称用顿号分隔。"))
+    if kind == "certifications":
+        unknown = [n for n in names if certification_kind(n) is None]
+        if unknown:
+            raise ConditionValueError(
+                _(
+                    "无法识别的资质“%(name)s”。可填写：国家级专精特新“小巨人”、北京市专精特新、创新型中小企业、"
+                    "高新技术企业、中关村高新技术企业、科技型中小企业、示范平台或示范基地。"
+                )
+                % {"name": "、".join(unknown)}
+            )
+    return ParsedValue("、".join(names), tuple(names))
+
+
+def _parse_number(kind: str, value: str) -> ParsedValue:
+    try:
+        number = Decimal(value.replace(",", ""))
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or number < 0:
+        raise ConditionValueError(_("请填写不小于0的数字。"))
+    if kind in SHARE_KINDS and number > 1:
+        raise ConditionValueError(_("比例请填写0到1之间的小数，例如80%写作0.80。"))
+    return ParsedValue(str(number), number)
 
 
 DECLARATIONS = {
