@@ -162,3 +162,80 @@ def test_every_item_of_xicheng_1_is_in_the_library_with_its_units(policy_data):
     assert clauses("xicheng-2020-1") == [f"（{n}）" for n in items]
     text = "".join(compilation()[first - 1 : last])
     assert printed_units("西城区", text, "(?:责任|主责)单位") == leads("xicheng-2020-1")
+
+
+def test_every_section_and_item_of_the_dongcheng_training_notice_is_in_the_library(policy_data):
+    first, last = source_range("dongcheng-2020-02-18-rsj")
+    sections = printed(first, last, r"^([一二三])、")
+    second, third = (line_of(first, last, rf"^{n}、") for n in "二三")
+    items = printed(second, third - 1, r"^(\d)\.")
+    assert sections == ["一", "二", "三"] and items == ["1", "2", "3", "4"]
+    assert clauses("dongcheng-2020-02-18-rsj") == ["一、", *[f"二、{n}." for n in items], "三、"]
+    # The bureau's phones are printed after 一, 二、3. and 三, with no person.
+    phones = marks(first, last, "联系电话")
+    with_phone = [
+        m.clause
+        for m in document("dongcheng-2020-02-18-rsj").measures.all()
+        if any(m.source_line_start <= p <= m.source_line_end for p in phones)
+    ]
+    assert with_phone == ["一、", "二、3.", "三、"]
+    for measure in document("dongcheng-2020-02-18-rsj").measures.all():
+        assert bool(measure.contacts.exists()) == (measure.clause in with_phone)
+
+
+def test_the_dongcheng_risk_fund_rules_hold_their_measures_for_borrowers_and_lenders(policy_data):
+    first, last = source_range("dongcheng-jrw-2020-7")
+    articles = printed(first, last, r"^\s*(第[一二三四五六七八九十]+条)")
+    assert len(articles) == 26
+    fifteen, sixteen = (line_of(first, last, rf"^\s*{a}") for a in ("第十五条", "第十六条"))
+    shares = printed(fifteen, sixteen - 1, rf"^（([{NUMERALS}])）")
+    assert shares == ["一", "二"]
+    # 第九条 is the one other article that promises the borrower something (a rate ceiling and fast approval).
+    ninth = line_of(first, last, r"^\s*第九条")
+    assert "享受" in compilation()[ninth - 1]
+    assert clauses("dongcheng-jrw-2020-7") == ["第九条", *[f"第十五条（{n}）" for n in shares]]
+
+
+def test_the_dongcheng_talent_call_is_one_measure_with_its_deadline(policy_data):
+    first, last = source_range("dongcheng-2020-02-14-rencai")
+    sections = printed(first, last, r"^\s*([一二三四])、")
+    assert sections == list("一二三四")
+    (measure,) = document("dongcheng-2020-02-14-rencai").measures.all()
+    assert all(f"{n}、" in measure.text for n in sections)
+    deadline = re.search(r"至\s*(\d{4})年\s*(\d+)月\s*(\d+)日", "".join(compilation()[first - 1 : last]))
+    assert measure.window_closes.isoformat() == "{}-{:0>2}-{:0>2}".format(*deadline.groups())
+    assert [p.name for p in measure.contacts.all()] == ["孙连海"]
+
+
+def test_every_item_of_dongcheng_3_is_in_the_library_with_its_units(policy_data):
+    first, last = source_range("dongcheng-2020-3")
+    numbers = printed(first, last, r"^\s*(\d+)\.")
+    assert numbers == [str(n) for n in range(1, 43)]
+    assert clauses("dongcheng-2020-3") == [f"{n}." for n in numbers]
+    text = "".join(compilation()[first - 1 : last])
+    assert printed_units("东城区", text, "责任单位") == leads("dongcheng-2020-3")
+    # Every item prints 联系人 lines, and every measure names its contacts.
+    assert all(m.contacts.exists() for m in document("dongcheng-2020-3").measures.all())
+
+
+def test_every_item_of_dongcheng_2_is_in_the_library_with_its_leads(policy_data):
+    first, last = source_range("dongcheng-2020-2")
+    numbers = printed(first, last, r"^(\d+)．")
+    assert numbers == [str(n) for n in range(1, 17)]
+    assert clauses("dongcheng-2020-2") == [f"{n}．" for n in numbers]
+    lines = compilation()[first - 1 : last]
+    printed_leads = [line.split("：", 1)[1].strip() for line in lines if line.startswith("牵头单位：")]
+    known = {}
+    for department in Department.objects.filter(district__name="东城区"):
+        known.update(dict.fromkeys([department.name, *department.alias_list], department.name))
+    assert [sorted(known[n] for n in lead.split("、")) for lead in printed_leads] == leads("dongcheng-2020-2")
+
+
+def test_every_item_of_the_dongcheng_tendering_notice_is_in_the_library(policy_data):
+    first, last = source_range("dongcheng-2020-02-03-zbb")
+    items = printed(first, last, r"^\s*([一二三四五六七八九十]+)、")
+    assert items == list("一二三四")
+    assert clauses("dongcheng-2020-02-03-zbb") == [f"{n}、" for n in items]
+    for measure in document("dongcheng-2020-02-03-zbb").measures.all():
+        phones = {p.office_phone for p in measure.contacts.all()}
+        assert phones == {"010-85295576", "010-85295573"}
