@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 # The documents print the brackets of a 文号 in several ways (〔〕, [], 【】, ()); searches compare one form.
@@ -37,10 +38,17 @@ class District(models.Model):
         verbose_name_plural = _("行政区")
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
 
     def get_absolute_url(self) -> str:
         return reverse("measures:library") + f"?district={self.slug}"
+
+    @property
+    def local_name(self) -> str:
+        """Return the name in the language of the page: "Chaoyang" in English, "朝阳区" otherwise."""
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
 
 
 class PolicyDocumentQuerySet(models.QuerySet):

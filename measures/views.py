@@ -48,6 +48,8 @@ class MeasureListView(FilterView):
         query = self.request.GET.get("q", "").strip()
         context["query"] = query
         context["matched_documents"] = _documents_matching(query) if query else []
+        district = self.filterset.form.cleaned_data.get("district") if self.filterset.is_valid() else None
+        context["district_documents"] = district.documents.count() if district else 0
         params = self.request.GET.copy()
         params.pop("page", None)
         context["querystring"] = params.urlencode()
@@ -59,6 +61,26 @@ def _documents_matching(query: str):
     for term in query.split():
         condition &= Q(number_normalized__icontains=normalize_number(term)) | Q(title__icontains=term)
     return PolicyDocument.objects.filter(condition).select_related("district").annotate(n=Count("measures"))[:10]
+
+
+def document_list(request):
+    """List the documents of the library, of one district with ?district=<slug>, with the measures of each.
+
+    Some documents are listed by title only (the 38 city-level ones, for instance): they have no measures, so the
+    library's measure list never shows them, and this list is where a visitor finds them.
+    """
+    districts = District.objects.annotate(document_count=Count("documents")).filter(document_count__gt=0)
+    district = None
+    slug = request.GET.get("district", "")
+    if slug:
+        district = next((d for d in districts if d.slug == slug), None)
+        if district is None:
+            raise Http404
+    documents = PolicyDocument.objects.select_related("district").annotate(n=Count("measures"))
+    if district is not None:
+        documents = documents.filter(district=district)
+    context = {"districts": districts, "district": district, "documents": documents}
+    return render(request, "measures/document_list.html", context)
 
 
 def document_detail(request, pk: int):

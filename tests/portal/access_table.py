@@ -123,11 +123,13 @@ add(
     ),
 )
 add("healthz", Case(url("healthz"), get=everyone_ok))
+add("favicon", Case(url("favicon"), get=everyone_ok))
 add("measures:home", Case(url("measures:home"), get=everyone_ok))
 add(
     "measures:library",
     Case(lambda w: reverse("measures:library") + f"?document={w.measure.document_id}&q=培训", get=everyone_ok),
 )
+add("measures:documents", Case(lambda w: reverse("measures:documents") + "?district=chaoyang", get=everyone_ok))
 add("measures:document", Case(url("measures:document", lambda w: w.measure.document_id), get=everyone_ok))
 add("measures:measure", Case(url("measures:measure", lambda w: w.measure.pk), get=everyone_ok))
 add("measures:source", Case(url("measures:source", lambda w: w.source_name, query="from=1&to=5"), get=everyone_ok))

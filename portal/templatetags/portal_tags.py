@@ -1,0 +1,26 @@
+"""Filters and tags every template may use without {% load %} (TEMPLATES' "builtins" in portal/settings/base.py)."""
+
+from django import template
+from django.conf import settings
+
+from portal.formatting import format_money, format_share
+
+register = template.Library()
+
+
+@register.filter
+def money(value) -> str:
+    """Print an amount of money: "100,000.00 元" (the one way the portal prints money)."""
+    return format_money(value)
+
+
+@register.filter
+def share(value) -> str:
+    """Print a fraction as a percentage: "80%" for 0.80."""
+    return format_share(value)
+
+
+@register.simple_tag
+def language_choices() -> list[tuple[str, str]]:
+    """Return the languages each named in itself ("中文", "English"), as a switch should show them."""
+    return list(settings.LANGUAGES)
