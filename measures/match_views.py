@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from accounts.models import Certification, Ownership
+from applications.models import Ban
 
 from .matching import MIGHT, NOT, QUALIFIES, Facts, facts_for_enterprise, kept_measures_for_matching, match_measures
 from .models import District
@@ -111,7 +112,7 @@ def my_matches(request: HttpRequest) -> HttpResponse:
     if not (user.is_authenticated and user.is_enterprise_user):
         return redirect("measures:match_check")
     enterprise = user.enterprise
-    facts = facts_for_enterprise(enterprise)
+    facts = facts_for_enterprise(enterprise, bans=Ban.objects.by_district(enterprise))
     context = _grouped(request, facts, MatchFilterForm(request.GET or None))
     context.update(enterprise=enterprise, classification=enterprise.sme_classification())
     return render(request, "measures/matching.html", context)

@@ -91,8 +91,14 @@ class Facts:
     from_profile: bool = True
 
 
-def facts_for_enterprise(enterprise, on: datetime.date | None = None) -> Facts:
-    """Return the facts of a saved profile; certifications and bans in one query each."""
+def facts_for_enterprise(
+    enterprise, on: datetime.date | None = None, *, bans: dict[int, tuple[datetime.date, str]] | None = None
+) -> Facts:
+    """Return the facts of a saved profile (certifications in one query).
+
+    `bans` maps the districts in which the enterprise is banned on `on` to the ban's end and clause; the cases' side
+    knows them (applications.models.Ban.objects.by_district).
+    """
     on = on or timezone.localdate()
     classification = enterprise.sme_classification()
     facts = Facts(
@@ -114,20 +120,8 @@ def facts_for_enterprise(enterprise, on: datetime.date | None = None) -> Facts:
         insured_months=enterprise.insured_months,
         dishonest=enterprise.on_dishonesty_list,
     )
-    facts.bans = active_bans(enterprise, on)
+    facts.bans = bans or {}
     return facts
-
-
-def active_bans(enterprise, on: datetime.date) -> dict[int, tuple[datetime.date, str]]:
-    """Return the districts in which the enterprise is banned from subsidies on the given day."""
-    try:
-        from applications.models import Ban
-    except ImportError:  # the applications app has no bans before its migrations exist
-        return {}
-    return {
-        ban.district_id: (ban.ends_on, ban.quote or ban.decision_number)
-        for ban in Ban.objects.active(on=on).filter(enterprise=enterprise)
-    }
 
 
 @dataclass

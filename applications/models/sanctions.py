@@ -17,6 +17,13 @@ class BanQuerySet(models.QuerySet):
         on = on or timezone.localdate()
         return self.filter(starts_on__lte=on, ends_on__gte=on)
 
+    def by_district(self, enterprise, on: datetime.date | None = None) -> dict[int, tuple[datetime.date, str]]:
+        """Return, for each district that bans the enterprise on the day, the ban's end and the clause it rests on."""
+        return {
+            ban.district_id: (ban.ends_on, ban.quote or ban.decision_number)
+            for ban in self.active(on=on).filter(enterprise=enterprise)
+        }
+
 
 class Ban(models.Model):
     """A ban on applying for a district's subsidies after a fraud finding (e.g. 门政发〔2020〕25号 附则: 三年内不准)."""

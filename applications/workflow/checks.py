@@ -153,7 +153,8 @@ def eligibility_and_cap_problems(application: Application, on: datetime.date) ->
     from measures.matching import FAILED, UNKNOWN, facts_for_enterprise, match_measures, measures_for_matching
 
     measure = measures_for_matching().get(pk=application.measure_id)
-    [match] = match_measures(facts_for_enterprise(application.enterprise, on), [measure], on)
+    bans = Ban.objects.by_district(application.enterprise, on)
+    [match] = match_measures(facts_for_enterprise(application.enterprise, on, bans=bans), [measure], on)
     problems = []
     for check in match.checks:
         if check.label == _("禁止申请"):
