@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,10 @@ class User(AbstractUser):
         related_name="users",
     )
     email_confirmed = models.BooleanField(_("邮箱已确认"), default=False)
+    # Who invited this colleague (the enterprise's owner); counts against the owner's invitations of the day.
+    invited_by = models.ForeignKey(
+        "self", verbose_name=_("邀请人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     # Staff only: what the person does in the workflow, and where.
     role = models.CharField(_("工作人员角色"), max_length=20, choices=StaffRole.choices, blank=True)
@@ -128,10 +133,31 @@ class Ownership(models.TextChoices):
     NON_STATE = "non_state", _("非国有（民营、外资、混合所有制等）")
 
 
-class Enterprise(models.Model):
-    """An enterprise and its current profile. Every change of the profile is kept as a ProfileVersion."""
+class ClaimStatus(models.TextChoices):
+    """Whether the portal has checked that the account belongs to the enterprise whose credit code it claims."""
 
-    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code])
+    UNVERIFIED = "unverified", _("待核验")
+    VERIFIED = "verified", _("已核验")
+    REMOVED = "removed", _("认领已撤销")
+
+
+class Enterprise(models.Model):
+    """An enterprise and its current profile. Every change of the profile is kept as a ProfileVersion.
+
+    Registering claims the credit code; the claim stays unverified until an administrator has seen the business
+    licence (ClaimReview). A claim removed as wrong frees the code for the real enterprise to register.
+    """
+
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, db_index=True, validators=[validate_credit_code]
+    )
+    claim_status = models.CharField(
+        _("信用代码认领"),
+        max_length=12,
+        choices=ClaimStatus.choices,
+        default=ClaimStatus.UNVERIFIED,
+        db_default=ClaimStatus.UNVERIFIED,
+    )
     name = models.CharField(_("企业名称"), max_length=200)
     contact_person = models.CharField(_("联系人"), max_length=50)
     email = models.EmailField(_("联系邮箱"))
@@ -186,6 +212,12 @@ class Enterprise(models.Model):
         ordering = ["name"]
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
+        constraints = [
+            # One claim per credit code, except claims removed as wrong (kept with their history).
+            models.UniqueConstraint(
+                fields=["credit_code"], condition=~Q(claim_status="removed"), name="one_claim_per_credit_code"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -204,6 +236,10 @@ class Enterprise(models.Model):
         return classify(
             industry=self.industry, employees=self.employees, revenue=self.revenue, assets=self.total_assets
         )
+
+    @property
+    def is_verified(self) -> bool:
+        return self.claim_status == ClaimStatus.VERIFIED
 
     @property
     def sme_size(self) -> Size | None:
@@ -269,3 +305,35 @@ class ProfileVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} v{self.number}"
+
+
+class ClaimReview(models.Model):
+    """An administrator's decision on an enterprise's claim to its credit code: verified against the business
+    licence, or removed as wrong (the claimant's accounts are deactivated). Kept, never changed."""
+
+    class Decision(models.TextChoices):
+        VERIFIED = "verified", _("核验通过")
+        REMOVED = "removed", _("撤销认领")
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="claim_reviews"
+    )
+    decision = models.CharField(_("决定"), max_length=12, choices=Decision.choices)
+    evidence = models.TextField(
+        _("核验依据"),
+        help_text=_(
+            "如：营业执照副本原件核对（注册号、名称、法定代表人一致），或国家企业信用信息公示系统查询结果及编号。"
+        ),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("核验人"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("核验时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        verbose_name = _("信用代码认领核验")
+        verbose_name_plural = _("信用代码认领核验")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.get_decision_display()}"

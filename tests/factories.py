@@ -20,6 +20,8 @@ class EnterpriseFactory(DjangoModelFactory):
     contact_person = "王经理"
     email = factory.Sequence(lambda n: f"contact{n}@example.cn")
     mobile = "13800138000"
+    # An enterprise whose claim to its credit code an administrator has verified (an unverified one cannot submit).
+    claim_status = "verified"
 
 
 class EnterpriseUserFactory(DjangoModelFactory):

@@ -19,7 +19,7 @@ from .cases import (
     attachment_path,
 )
 from .notices import Notice, NoticeKind, NoticeQuerySet
-from .sanctions import Ban, BanQuerySet, FraudFinding, Recovery, Repayment
+from .sanctions import Ban, BanAmendment, BanQuerySet, FraudFinding, Recovery, Repayment
 from .storage import PrivateStorage
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "ApplicationQuerySet",
     "Attachment",
     "Ban",
+    "BanAmendment",
     "BanQuerySet",
     "Event",
     "EventQuerySet",

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q, Sum
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -133,6 +134,22 @@ class Application(models.Model):
         related_name="applications",
     )
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    # The name and code as they stood at submission: what 公示 shows, whatever the enterprise renames itself to.
+    enterprise_name = models.CharField(_("提交时的企业名称"), max_length=200, blank=True)
+    enterprise_credit_code = models.CharField(_("提交时的统一社会信用代码"), max_length=18, blank=True)
+    # A proposal above the engine's figure waits for a second person (the department's head or a district
+    # administrator) before 公示; the reason is the final review's comment.
+    proposal_needs_approval = models.BooleanField(_("拟支持金额须经负责人同意"), default=False)
+    proposal_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("拟支持金额同意人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # A district administrator's recorded decision to continue despite the bans that existed at this moment.
+    ban_override_at = models.DateTimeField(_("禁止申请期间继续办理的登记时间"), null=True, blank=True)
     # For a measure whose deadline runs from the enterprise's own event (Measure.apply_within_*).
     event_date = models.DateField(_("起算事项发生日期"), null=True, blank=True)
     apply_by = models.DateField(_("申请截止日期"), null=True, blank=True)
@@ -369,7 +386,11 @@ class Payment(models.Model):
         ordering = ["paid_on", "pk"]
         verbose_name = _("拨付记录")
         verbose_name_plural = _("拨付记录")
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            # One bank transfer pays once: the same reference (whatever its case) cannot be recorded twice.
+            models.UniqueConstraint(Upper("bank_reference"), name="payment_bank_reference_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application} {self.paid_on} {self.amount}"

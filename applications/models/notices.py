@@ -26,6 +26,7 @@ class NoticeKind(models.TextChoices):
     RECOVERY_ESCALATION = "recovery_escalation", _("退回资金逾期上报")
     SANCTION = "sanction", _("查处决定")
     BAN_ENDED = "ban_ended", _("禁止申请期届满")
+    BAN_CHANGED = "ban_changed", _("禁止申请期变更")
 
 
 class NoticeQuerySet(models.QuerySet):
@@ -119,8 +120,13 @@ class Notice(models.Model):
                 condition=Q(application__isnull=True, ban__isnull=True, enterprise__isnull=False),
                 name="notice_once_per_enterprise_kind_due",
             ),
-            # Bans of one enterprise in two districts may end on the same day: each is told of by itself.
-            models.UniqueConstraint(fields=["ban", "kind"], condition=Q(ban__isnull=False), name="notice_once_per_ban"),
+            # Bans of one enterprise in two districts may end on the same day: each is told of by itself. A ban may be
+            # amended more than once: each amendment is told of.
+            models.UniqueConstraint(
+                fields=["ban", "kind"],
+                condition=Q(ban__isnull=False) & ~Q(kind="ban_changed"),
+                name="notice_once_per_ban",
+            ),
             models.UniqueConstraint(
                 fields=["user", "kind", "due_on"],
                 condition=Q(application__isnull=True, user__isnull=False),

@@ -75,6 +75,29 @@ class Ban(models.Model):
 
 class FraudFinding(models.Model):
     """A district administrator's record that an award was obtained by fraud (弄虚作假骗取奖励补贴).
+class BanAmendment(models.Model):
+    """A change to a ban's end (e.g. after a court ruling or an administrative reconsideration): its own act, with
+    the reason and the document it rests on, written to the case's audit trail and told to the enterprise."""
+
+    ban = models.ForeignKey(Ban, verbose_name=_("禁止申请记录"), on_delete=models.PROTECT, related_name="amendments")
+    previous_ends_on = models.DateField(_("原截止日"))
+    ends_on = models.DateField(_("变更后截止日"))
+    document_number = models.CharField(_("依据文书编号"), max_length=100, help_text=_("如判决书、复议决定书文号。"))
+    reason = models.TextField(_("变更理由"))
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    amended_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["ban", "amended_at", "pk"]
+        verbose_name = _("禁止申请变更记录")
+        verbose_name_plural = _("禁止申请变更记录")
+
+    def __str__(self) -> str:
+        return f"{self.ban} {self.previous_ends_on} → {self.ends_on}"
+
+
 
     Saving one queues `applications.sanctions.tasks.process_fraud_finding`, which revokes the award, opens the recovery of the
     full amount paid (全额收缴) and bans the enterprise from the district's subsidies for three years.
