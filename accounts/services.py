@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import FieldDoesNotExist
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from .models import Enterprise, ProfileVersion, User
 
@@ -43,18 +46,51 @@ PROFILE_FIELDS = [
 ]
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, places: int | None = None) -> Any:
     if isinstance(value, Decimal):
-        return str(value)
+        # The form gives Decimal("1800"), the database Decimal("1800.00"): one text for one figure.
+        return str(value.quantize(Decimal(1).scaleb(-places))) if places is not None else str(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
 
 
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def _comparable(value: Any) -> Any:
+    """Return the value as compared between versions: a figure by its amount (1800 == 1800.00)."""
+    if isinstance(value, str) and _NUMBER.match(value):
+        return Decimal(value)
+    return value
+
+
+def profile_changed_fields(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
+    """Return the names of the profile's fields whose values differ between two snapshots (all, with no before)."""
+    if before is None:
+        return sorted(after)
+    keys = set(before) | set(after)
+    return sorted(k for k in keys if _comparable(before.get(k)) != _comparable(after.get(k)))
+
+
+def profile_field_label(name: str) -> str:
+    """Return a profile field's name as the profile form shows it ("营业收入（万元）"), for the version history."""
+    extra = {"certifications": gettext("资质认定"), "sme_size": gettext("企业规模")}
+    if name in extra:
+        return extra[name]
+    try:
+        return str(Enterprise._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
 def profile_snapshot(enterprise: Enterprise) -> dict[str, Any]:
     """Return the profile as plain JSON data, as it stands now."""
     data = {
-        name: _plain(getattr(enterprise, name if not name.endswith("district") else f"{name}_id"))
+        name: _plain(
+            getattr(enterprise, name if not name.endswith("district") else f"{name}_id"),
+            getattr(Enterprise._meta.get_field(name), "decimal_places", None),
+        )
         for name in PROFILE_FIELDS
     }
     data["credit_code"] = enterprise.credit_code
@@ -71,9 +107,9 @@ def profile_record_version(*, enterprise: Enterprise, user: User | None) -> Prof
     """Store the profile as a new version, unless it is the same as the latest one."""
     snapshot = profile_snapshot(enterprise)
     latest = enterprise.profile_versions.select_for_update().order_by("-number").first()
-    if latest and latest.data == snapshot:
+    changed = profile_changed_fields(latest.data if latest else None, snapshot)
+    if latest and not changed:
         return None
-    changed = sorted(k for k in snapshot if not latest or latest.data.get(k) != snapshot[k])
     return ProfileVersion.objects.create(
         enterprise=enterprise,
         number=(latest.number + 1) if latest else 1,

@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
 from .forms import CertificationFormSet, InviteForm, OTPTokenForm, ProfileForm, RegistrationForm
+from .login_form import EmailLoginForm
 from .security import rate_limit, staff_has_device, too_many_requests
 
 
@@ -46,6 +47,7 @@ class LoginView(auth_views.LoginView):
     """Sign-in; too many attempts from one address get the form back (name kept) with status 429."""
 
     template_name = "accounts/login.html"
+    form_class = EmailLoginForm
 
     def post(self, request, *args, **kwargs):
         if request.retry_after:
@@ -138,7 +140,8 @@ def profile_edit(request):
 @enterprise_required
 def profile_history(request):
     versions = request.user.enterprise.profile_versions.select_related("created_by").order_by("-number")
-    return render(request, "accounts/profile_history.html", {"versions": versions})
+    rows = [(v, [services.profile_field_label(name) for name in v.changed_fields]) for v in versions]
+    return render(request, "accounts/profile_history.html", {"rows": rows})
 
 
 @enterprise_required
