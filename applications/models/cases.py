@@ -124,6 +124,10 @@ class Application(models.Model):
     amount_ceiling = optional_amount(max_digits=14, verbose_name=_("金额上限（元）"))
     discretionary = models.BooleanField(_("酌定金额"), default=False)
     proposed_amount = optional_amount(max_digits=14, verbose_name=_("拟支持金额（元）"))
+    # The rules the estimate was computed with, as they were (measures.rules.RuleSet.record): a later correction of
+    # the data does not change what the case was based on, and its earlier-award parts count by these.
+    rule_version = models.CharField(_("计算规则版本"), max_length=12, blank=True)
+    rule_snapshot = models.JSONField(_("测算所依据的计算规则"), default=dict, blank=True)
     approved_amount = optional_amount(max_digits=14, verbose_name=_("批准金额（元）"))
     profile_version = models.ForeignKey(
         "accounts.ProfileVersion",
