@@ -265,7 +265,10 @@ class PolicyDocumentAdmin(LibraryAdmin):
         (None, {"fields": ["key", "number", "title", "issuer", "district", "issued_on"]}),
         (_("有效性"), {"fields": ["status", "validity", "valid_from", "valid_until", "repeals_text"]}),
         (_("关联与解释"), {"fields": ["implements", "implements_text", "interpreting_body", "url"]}),
-        (_("正文与来源"), {"fields": ["general_provisions", "annual_ceiling_quote", "source_file"]}),
+        (
+            _("正文与来源"),
+            {"fields": ["general_provisions", "annual_ceiling_quote", "annual_ceiling_covers", "source_file"]},
+        ),
         (
             _("数据整理说明"),
             {
@@ -293,6 +296,7 @@ class PolicyDocumentAdmin(LibraryAdmin):
         "url",
         "general_provisions",
         "annual_ceiling_quote",
+        "annual_ceiling_covers",
         "notes",
         "source_file",
         "source_line_start",
@@ -312,6 +316,7 @@ class PolicyDocumentAdmin(LibraryAdmin):
         "interpreting_body",
         "general_provisions",
         "annual_ceiling_quote",
+        "annual_ceiling_covers",
     ]
     staff_readonly = ["notes", "source_file", "source_line_start", "source_line_end"]
 
@@ -387,6 +392,12 @@ class MeasureAdmin(LibraryAdmin):
                     "rule_kind",
                     "rule_params",
                     "rule_quote",
+                    "rule_label",
+                    "rule_cap_period",
+                    "rule_reading",
+                    "more_rules",
+                    "rule_combine",
+                    "rule_choice_label",
                     "stacking",
                     "stacking_group",
                     "eligibility",
@@ -431,6 +442,12 @@ class MeasureAdmin(LibraryAdmin):
         "rule_kind",
         "rule_params",
         "rule_quote",
+        "rule_label",
+        "rule_cap_period",
+        "rule_reading",
+        "more_rules",
+        "rule_combine",
+        "rule_choice_label",
         "stacking",
         "stacking_group",
         "notes",

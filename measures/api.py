@@ -35,6 +35,15 @@ class InputOut(Schema):
     help: str
 
 
+class RuleOut(Schema):
+    key: str
+    label: str
+    kind: str
+    cap_period: str
+    reading: str
+    version: str
+
+
 class MeasureOut(Schema):
     id: int
     document: str
@@ -46,6 +55,11 @@ class MeasureOut(Schema):
     rule_kind: str
     url: str
     inputs: list[InputOut]
+    # A clause may state several money rules: each is listed (the first is the one rule_kind names), with how they
+    # combine ("sum", or "choice": the input "rule" picks one; "" for one rule) and the version of the rules.
+    rules: list[RuleOut]
+    combine: str
+    rule_version: str
 
 
 class EstimateIn(BaseModel):
@@ -62,6 +76,16 @@ class StepOut(Schema):
     quote: str
 
 
+class PartOut(Schema):
+    key: str
+    label: str
+    kind: str
+    amount: str
+    discretionary: bool
+    ceiling: str | None
+    version: str
+
+
 class EstimateOut(Schema):
     measure: int
     amount: str
@@ -69,6 +93,8 @@ class EstimateOut(Schema):
     ceiling: str | None
     steps: list[StepOut]
     citation: str
+    rule_version: str
+    parts: list[PartOut]
 
 
 class ErrorOut(Schema):
@@ -98,6 +124,31 @@ def _input(spec: rules.Input) -> dict:
     }
 
 
+def _rules(measure: Measure) -> dict:
+    if not has_rule(measure):
+        return {"rules": [], "combine": "", "rule_version": ""}
+    ruleset = measure.ruleset
+    return {
+        "rules": [
+            {
+                "key": rule.key,
+                "label": rule.title,
+                "kind": rule.kind,
+                "cap_period": rule.cap_period,
+                "reading": rule.reading,
+                "version": rule.version,
+            }
+            for rule in ruleset.rules
+        ],
+        "combine": ruleset.combine if ruleset.several else "",
+        "rule_version": ruleset.version,
+    }
+
+
+def _money(value) -> str | None:
+    return None if value is None else str(value)
+
+
 def _measure(measure: Measure) -> dict:
     return {
         "id": measure.pk,
@@ -110,6 +161,7 @@ def _measure(measure: Measure) -> dict:
         "rule_kind": measure.rule_kind if has_rule(measure) else "",
         "url": measure.get_absolute_url(),
         "inputs": [_input(spec) for spec in inputs_for(measure)],
+        **_rules(measure),
     }
 
 
@@ -139,7 +191,8 @@ def list_measures(request: HttpRequest, document: str = "", monetary: bool = Fal
 )
 def estimate(request: HttpRequest, measure_id: int, payload: EstimateIn):
     """Estimate the benefit for the inputs. With `"enterprise": true` a signed-in enterprise user's earlier awards
-    are applied (yearly caps, 不重复享受 groups, the annual ceiling)."""
+    are applied (caps per enterprise, once-only awards, 晋级补差, 不重复享受 groups, the annual ceiling). Each rule
+    the clause states has its part; rule_version names the rules the estimate was computed with."""
     measure = get_object_or_404(Measure.objects.select_related("document__district"), pk=measure_id)
     if not has_rule(measure):
         return Status(400, {"detail": "该措施没有可测算的资金规则。", "errors": {"measure": "无资金规则"}})
@@ -175,5 +228,18 @@ def estimate(request: HttpRequest, measure_id: int, payload: EstimateIn):
                 for step in result.steps
             ],
             "citation": result.citation,
+            "rule_version": result.version,
+            "parts": [
+                {
+                    "key": part.key,
+                    "label": part.label,
+                    "kind": part.kind,
+                    "amount": str(part.amount),
+                    "discretionary": part.discretionary,
+                    "ceiling": _money(part.ceiling),
+                    "version": part.version,
+                }
+                for part in result.parts
+            ],
         },
     )

@@ -1,6 +1,7 @@
-"""Estimates for a measure (补贴测算): the rule engine (measures.rules) fed with a measure and, optionally, what the
-earlier awards of an enterprise change (yearly caps, stacking groups, the annual ceiling), which the cases' side
-works out (applications.workflow.awards)."""
+"""Estimates for a measure (补贴测算): the rule engine (measures.rules) fed with a measure's rules (Measure.ruleset:
+one, or several that its clause states) and, optionally, what the earlier awards of an enterprise change (caps per
+enterprise, once-only awards, 晋级补差, stacking groups, the annual ceiling), which the cases' side works out
+(applications.workflow.awards)."""
 
 from __future__ import annotations
 
@@ -18,23 +19,18 @@ def has_rule(measure: Measure) -> bool:
 
 
 def inputs_for(measure: Measure) -> list[rules.Input]:
-    return rules.rule_inputs(measure.rule_kind, measure.rule_params) if has_rule(measure) else []
+    """Return the inputs of every rule of the measure (a clause may state several; see rules.RuleSet)."""
+    return measure.ruleset.rule_inputs() if has_rule(measure) else []
 
 
 def estimate_measure(measure: Measure, raw: dict, *, context: rules.Context | None = None) -> rules.Estimate:
-    """Return the estimate for raw inputs, or raise rules.RuleInputError naming each bad field.
+    """Return the estimate for raw inputs, with each rule's part and the version of the rules it was computed
+    with, or raise rules.RuleInputError naming each bad field.
 
     `context` carries what an enterprise's earlier awards change (applications.workflow.awards.award_context);
     without it the estimate is the one for an enterprise with no earlier awards.
     """
-    return rules.estimate(
-        measure.rule_kind,
-        measure.rule_params,
-        raw,
-        context=context or rules.Context(),
-        citation=measure.citation,
-        quote=measure.rule_quote,
-    )
+    return measure.ruleset.estimate(raw, context=context or rules.Context(), citation=measure.citation)
 
 
 def estimate_form_class(measure: Measure) -> type[forms.Form]:

@@ -97,6 +97,12 @@ class PolicyDocument(models.Model):
         blank=True,
         help_text=_("文件规定每家企业每年获得资金支持不超过其上年度区级财政贡献时，填写原文；留空表示无此限制。"),
     )
+    annual_ceiling_covers = models.JSONField(
+        _("年度上限计入的文件"),
+        default=list,
+        blank=True,
+        help_text=_("年度资金支持上限计入哪些政策文件的资金支持：文件的数据标识列表。"),
+    )
     notes = models.TextField(_("备注"), blank=True)
     source_file = models.CharField(_("来源文件"), max_length=100, blank=True)
     source_line_start = models.PositiveIntegerField(_("来源起始行"), null=True, blank=True)
@@ -232,6 +238,28 @@ class Measure(models.Model):
     rule_kind = models.CharField(_("计算规则类型"), max_length=40, blank=True)
     rule_params = models.JSONField(_("计算规则参数"), default=dict, blank=True)
     rule_quote = models.TextField(_("计算规则原文"), blank=True)
+    rule_label = models.CharField(
+        _("计算规则名称"), max_length=100, blank=True, help_text=_("条款有多项资金规定时必填。")
+    )
+    rule_cap_period = models.CharField(
+        _("每家上限的计算期间"),
+        max_length=10,
+        blank=True,
+        help_text=_("ever：累计此前各年度；year：只计本年度；once：每家企业只给予一次；none：不设每家上限。"),
+    )
+    rule_reading = models.TextField(
+        _("条款的解读"), blank=True, help_text=_("条款未写明、本平台按某种理解测算时，说明采用的理解（页面上显示）。")
+    )
+    more_rules = models.JSONField(
+        _("同一条款的其他资金规定"),
+        default=list,
+        blank=True,
+        help_text=_("每项：key、label、kind、params、quote、cap_period、reading。"),
+    )
+    rule_combine = models.CharField(
+        _("多项规定的合并方式"), max_length=10, blank=True, help_text=_("sum：各项相加；choice：由申请人选择一项。")
+    )
+    rule_choice_label = models.CharField(_("选择项的名称"), max_length=100, blank=True)
     eligibility = models.JSONField(
         _("数据文件中的申报条件"),
         default=dict,
@@ -273,6 +301,45 @@ class Measure(models.Model):
         problems = rules.validate_params(self.rule_kind, self.rule_params)
         if problems:
             raise ValidationError({"rule_params": problems})
+        if self.rule_cap_period:
+            problems = rules.check_cap_period(self.rule_kind, self.rule_params, self.rule_cap_period)
+            if problems:
+                raise ValidationError({"rule_cap_period": problems})
+        if not isinstance(self.more_rules, list) or not all(isinstance(r, dict) for r in self.more_rules):
+            raise ValidationError({"more_rules": _("必须是列表，每项为键值映射。")})
+        try:
+            problems = self.ruleset.problems()
+        except (KeyError, TypeError) as error:
+            problems = [_("缺少或无法读取“%(name)s”") % {"name": error}]
+        if problems:
+            raise ValidationError({"more_rules": problems})
+
+    @property
+    def ruleset(self):
+        """Return the measure's rules as the engine computes them (measures.rules.RuleSet)."""
+        from . import rules
+
+        main = rules.Rule(
+            self.rule_kind,
+            self.rule_params or {},
+            self.rule_quote,
+            label=self.rule_label,
+            cap_period=self.rule_cap_period,
+            reading=self.rule_reading,
+        )
+        more = tuple(
+            rules.Rule(
+                r["kind"],
+                r.get("params") or {},
+                r.get("quote", ""),
+                key=r["key"],
+                label=r.get("label", ""),
+                cap_period=r.get("cap_period", ""),
+                reading=r.get("reading", ""),
+            )
+            for r in self.more_rules or []
+        )
+        return rules.RuleSet((main, *more), self.rule_combine or "sum", self.rule_choice_label)
 
     @property
     def citation(self) -> str:

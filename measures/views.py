@@ -107,6 +107,7 @@ def measure_detail(request, pk: int):
     )
     context = {"measure": measure, "conditions": measure.conditions.all()}
     if has_rule(measure):
+        context["ruleset"] = measure.ruleset
         context.update(_estimator(request, measure))
     return render(request, "measures/measure_detail.html", context)
 

@@ -31,6 +31,7 @@ DOCUMENT_FIELDS = {
     "general_provisions",
     "eligibility",
     "annual_ceiling",
+    "annual_ceiling_covers",
     "measures",
     "notes",
 }
@@ -57,7 +58,26 @@ def read_documents(
                     checker.fail(where, f"number {document['number']} is also used in {numbers[document['number']]}")
                 numbers[document["number"]] = where
             documents.append(document)
+    _check_ceiling_covers(documents, keys, checker)
     return documents
+
+
+def _check_ceiling_covers(documents: list[dict[str, Any]], keys: dict[str, str], checker: Checker) -> None:
+    """An annual ceiling names the documents whose awards it counts: keys of documents in the library."""
+    for document in documents:
+        where = keys.get(document["key"], document["key"])
+        covers = document["annual_ceiling_covers"]
+        if document["annual_ceiling"] and not covers:
+            checker.fail(
+                where,
+                "annual_ceiling_covers is required with annual_ceiling: the keys of the documents "
+                "whose awards the ceiling counts",
+            )
+        if covers and not document["annual_ceiling"]:
+            checker.fail(where, "annual_ceiling_covers is only for a document with an annual_ceiling")
+        for key in covers:
+            if key not in keys:
+                checker.fail(where, f"annual_ceiling_covers: no document has the key {key!r}")
 
 
 def read_document(
@@ -103,6 +123,7 @@ def read_document(
         "general_provisions": checker.text(where, entry.get("general_provisions"), "general_provisions"),
         "eligibility": check_eligibility(where, entry.get("eligibility"), checker),
         "annual_ceiling": checker.text(where, entry.get("annual_ceiling"), "annual_ceiling"),
+        "annual_ceiling_covers": text_list(where, entry.get("annual_ceiling_covers"), "annual_ceiling_covers", checker),
         "notes": checker.text(where, entry.get("notes"), "notes"),
         "source_file": source_file,
         "source_lines": source_lines,

@@ -6,7 +6,7 @@ import datetime
 import re
 from typing import Any
 
-from ..rules import KINDS, validate_params
+from ..rules import CAP_PERIODS, COMBINES, KINDS, MAIN, Rule, RuleSet, check_cap_period, validate_params
 from .departments import DepartmentIndex
 from .eligibility import check_eligibility
 from .validation import Checker, text_list
@@ -46,6 +46,7 @@ MEASURE_FIELDS = {
     "sampling",
     "monetary",
     "rule",
+    "more_rules",
     "eligibility",
     "stacking",
     "stacking_group",
@@ -77,6 +78,7 @@ def read_measure(
     publicity = _publicity_working_days(where, raw.get("publicity_working_days"), checker)
     monetary = bool(raw.get("monetary", False))
     rule = check_rule(where, raw.get("rule"), checker)
+    more_rules = check_more_rules(where, raw.get("more_rules"), rule, checker)
     if rule and not monetary:
         checker.fail(where, "has a rule but is not marked monetary")
     source_file, source_lines = checker.required_source(where, raw, line_counts=line_counts)
@@ -100,6 +102,7 @@ def read_measure(
         "sampling": bool(raw.get("sampling", False)),
         "monetary": monetary,
         "rule": rule,
+        "more_rules": more_rules,
         "eligibility": check_eligibility(where, raw.get("eligibility"), checker),
         "stacking": checker.text(where, raw.get("stacking"), "stacking"),
         "stacking_group": stacking_group(where, raw.get("stacking_group"), checker),
@@ -187,13 +190,22 @@ def _publicity_working_days(where: str, publicity: Any, checker: Checker) -> int
     return publicity
 
 
-def check_rule(where: str, rule: Any, checker: Checker) -> dict[str, Any] | None:
+RULE_FIELDS = {"kind", "params", "quote", "label", "cap_period", "reading"}
+MAIN_RULE_FIELDS = RULE_FIELDS | {"combine", "choice_label"}
+# Every rule in the data files says which earlier awards a cap per enterprise counts (measures.rules.CAP_PERIODS).
+CAP_PERIOD_REQUIRED = False
+
+
+def check_rule(
+    where: str, rule: Any, checker: Checker, *, fields: set[str] = MAIN_RULE_FIELDS
+) -> dict[str, Any] | None:
+    """Return a measure's rule (`rule`, or one of `more_rules`) as plain data, or None when it cannot be read."""
     if rule is None:
         return None
     if not isinstance(rule, dict):
-        checker.fail(where, "rule must be a mapping {kind, params, quote}")
+        checker.fail(where, "rule must be a mapping {kind, params, quote, cap_period}")
         return None
-    checker.unknown_keys(where, rule, {"kind", "params", "quote"})
+    checker.unknown_keys(where, rule, fields)
     kind = rule.get("kind")
     if kind not in RULE_KINDS:
         checker.fail(where, f"rule.kind {kind!r} is not one of {sorted(RULE_KINDS)}")
@@ -202,9 +214,71 @@ def check_rule(where: str, rule: Any, checker: Checker) -> dict[str, Any] | None
     if not isinstance(params, dict):
         checker.fail(where, "rule.params must be a mapping")
         return None
-    for problem in validate_params(kind, params):
+    problems = validate_params(kind, params)
+    for problem in problems:
         checker.fail(f"{where} rule.params", problem)
-    return {"kind": kind, "params": params, "quote": checker.text(where, rule.get("quote"), "rule.quote")}
+    cap_period = checker.text(where, rule.get("cap_period"), "rule.cap_period", required=CAP_PERIOD_REQUIRED)
+    if cap_period and not problems:
+        for problem in check_cap_period(kind, params, cap_period):
+            checker.fail(
+                f"{where} rule.cap_period", f"{problem}（{'；'.join(f'{k}: {v}' for k, v in CAP_PERIODS.items())}）"
+            )
+    return {
+        "kind": kind,
+        "params": params,
+        "quote": checker.text(where, rule.get("quote"), "rule.quote"),
+        "key": checker.text(where, rule.get("key"), "rule.key") or MAIN,
+        "label": checker.text(where, rule.get("label"), "rule.label"),
+        "cap_period": cap_period,
+        "reading": checker.text(where, rule.get("reading"), "rule.reading"),
+        "combine": checker.text(where, rule.get("combine"), "rule.combine"),
+        "choice_label": checker.text(where, rule.get("choice_label"), "rule.choice_label"),
+    }
+
+
+def check_more_rules(where: str, raw: Any, rule: dict[str, Any] | None, checker: Checker) -> list[dict[str, Any]]:
+    """`more_rules`: the clause's further money rules, each with its key, label, kind, params, quote and cap_period;
+    how they combine with the main rule is the main rule's `combine` (sum or choice)."""
+    entries = checker.items(where, raw, "more_rules")
+    if entries and rule is None:
+        checker.fail(where, "more_rules needs a main rule")
+        return []
+    more = []
+    for index, entry in enumerate(entries, start=1):
+        label = f"{where} more_rules[{index}]"
+        extra = check_rule(label, entry, checker, fields=RULE_FIELDS | {"key"})
+        if extra is None:
+            continue
+        if not isinstance(entry.get("key"), str):
+            checker.fail(label, "key is required (lower-case letters, digits and _)")
+        more.append(
+            {name: extra[name] for name in ("key", "label", "kind", "params", "quote", "cap_period", "reading")}
+        )
+    if rule is None:
+        return more
+    if more and rule["combine"] not in COMBINES:
+        checker.fail(where, f"rule.combine must be one of {sorted(COMBINES)} when more_rules are given")
+    elif not more and (rule["combine"] or rule["choice_label"]):
+        checker.fail(where, "rule.combine and rule.choice_label are for a rule with more_rules")
+    if more:
+        rules = [rule_of(rule), *(rule_of(extra) for extra in more)]
+        for problem in RuleSet(tuple(rules), rule["combine"] or "sum", rule["choice_label"]).problems():
+            if not problem.startswith("规则“"):  # each rule's own problems are reported above
+                checker.fail(where, problem)
+    return more
+
+
+def rule_of(spec: dict[str, Any]) -> Rule:
+    """Return the engine's Rule for a rule read by check_rule."""
+    return Rule(
+        spec["kind"],
+        spec["params"],
+        spec["quote"],
+        key=spec.get("key") or MAIN,
+        label=spec["label"],
+        cap_period=spec["cap_period"],
+        reading=spec["reading"],
+    )
 
 
 def apply_within(where: str, raw: Any, checker: Checker) -> dict:

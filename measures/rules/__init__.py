@@ -15,7 +15,8 @@ Where things are (each module imports only those above it):
                      Param and the checks of a parameter value
     parsing.py       reading the applicant's inputs, one parser per input type; item_name
     caps.py          the state of one estimate (Work), the shared caps (cap_per_item ... cap), which earlier awards
-                     a cap counts (item_scope, item_input), stacking groups (不重复享受), the annual ceiling
+                     a cap counts (item_scope, item_input; cap_period for a cap per enterprise, once-only awards),
+                     stacking groups (不重复享受), the annual ceiling
     kind.py          RuleKind: what a kind declares, and the steps every estimate goes through
     proportional.py  percent_of_base, matching_ratio, fee_waiver
     interest.py      interest_subsidy
@@ -24,25 +25,53 @@ Where things are (each module imports only those above it):
     awards.py        formula_refund, fixed_by_level, spending_tiers, growth_award, discretionary_ceiling,
                      fixed_amount, reviewer_sets, other
     registry.py      KINDS (every kind by name), validate_params, rule_inputs, parse_inputs, estimate
+    ruleset.py       Rule and RuleSet: a measure's rules (one, or several that one clause states), how they combine
+                     (sum, or the one the applicant chooses), their inputs, the estimate with each rule's part, and
+                     the version (a hash of the parameters) every estimate and case records
 """
 
-from .base import MAX_AMOUNT, Context, Estimate, Input, Param, RuleInputError, Step, percent, quantize_yuan, yuan
-from .caps import item_input, item_scope
+from .base import (
+    MAX_AMOUNT,
+    Award,
+    Context,
+    Estimate,
+    Input,
+    Param,
+    Part,
+    RuleInputError,
+    Step,
+    percent,
+    quantize_yuan,
+    yuan,
+)
+from .caps import CAP_PERIODS, check_cap_period, item_input, item_scope
 from .kind import RuleKind
 from .parsing import TEXT_MAX_LENGTH, item_name
 from .registry import KINDS, estimate, parse_inputs, rule_inputs, validate_params
+from .ruleset import CHOICE_INPUT, COMBINES, MAIN, SEPARATOR, Rule, RuleSet, amount_of, single
 
 __all__ = [
+    "CAP_PERIODS",
+    "CHOICE_INPUT",
+    "COMBINES",
     "KINDS",
+    "MAIN",
     "MAX_AMOUNT",
+    "SEPARATOR",
     "TEXT_MAX_LENGTH",
+    "Award",
     "Context",
     "Estimate",
     "Input",
     "Param",
+    "Part",
+    "Rule",
     "RuleInputError",
     "RuleKind",
+    "RuleSet",
     "Step",
+    "amount_of",
+    "check_cap_period",
     "estimate",
     "item_input",
     "item_name",
@@ -51,6 +80,7 @@ __all__ = [
     "percent",
     "quantize_yuan",
     "rule_inputs",
+    "single",
     "validate_params",
     "yuan",
 ]

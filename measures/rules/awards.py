@@ -26,7 +26,7 @@ from .base import (
     share,
     yuan,
 )
-from .caps import Work, apply_caps, cap_params
+from .caps import Work, apply_caps, cap_params, entity_earlier
 from .kind import RuleKind
 
 # formula_refund ---------------------------------------------------------------------------------------------------
@@ -119,28 +119,40 @@ def _level_compute(work: Work) -> Decimal:
     if held_code not in levels:
         raise ValueError(f"held_level {held_code!r} is not a level of this rule")
     held = levels[held_code]
-    held_amount = number(held["amount"])
+    held_amount, found = _held_award(work, held)
     if work.params.get("top_up"):
-        if held_amount >= amount:
+        if number(held["amount"]) >= amount:
             work.step(
                 "晋级补差：已获同级或更高等级奖励，不重复享受",
                 ZERO,
-                f"已获{held['label']}奖励 {yuan(held_amount)} ≥ {yuan(amount)}",
+                f"已获{held['label']}奖励 {found}；该等级标准 {yuan(number(held['amount']))} ≥ {yuan(amount)}",
                 work.words("不重复", "补差"),
             )
             return ZERO
-        top_up = amount - held_amount
+        top_up = max(amount - held_amount, ZERO)
         work.step(
             "晋级补差",
             top_up,
-            f"{yuan(amount)} − 已获{held['label']}奖励 {yuan(held_amount)} = {yuan(top_up)}",
+            f"{yuan(amount)} − 已获{held['label']}奖励 {found} = {yuan(top_up)}",
             work.words("补差"),
         )
         return top_up
     if work.params.get("no_repeat"):
-        work.step("不重复享受", ZERO, f"已获{held['label']}奖励 {yuan(held_amount)}", work.words("不重复"))
+        work.step("不重复享受", ZERO, f"已获{held['label']}奖励 {found}", work.words("不重复"))
         return ZERO
     return amount
+
+
+def _held_award(work: Work, held: dict) -> tuple[Decimal, str]:
+    """Return what the enterprise was actually awarded under the rule before (its record: every earlier award, so
+    a top-up already paid counts too) and how the step names it; without a record, the held level's amount."""
+    context = work.context
+    if context.held_amount is None:
+        amount = number(held["amount"])
+        return amount, f"{yuan(amount)}（未找到获奖记录，按该等级标准计）"
+    awards = "；".join(f"申请编号 {a.reference}，{a.year}年 {yuan(a.amount)}" for a in context.earlier_awards)
+    where = f"（{awards}）" if awards else ""
+    return Decimal(context.held_amount), f"{yuan(context.held_amount)}{where}"
 
 
 FIXED_BY_LEVEL = RuleKind(
@@ -391,22 +403,13 @@ def _discretionary_compute(work: Work) -> Decimal:
         amount = work.cap(
             amount, ceiling, "同一项目上限", earlier=work.context.earlier_this_item, earlier_label="同一项目已获"
         )
-    if per in ("year", "entity") and work.context.earlier_this_year > 0:
-        amount = work.cap(
-            amount,
-            ceiling,
-            f"{_PERS[per]}上限",
-            earlier=work.context.earlier_this_year,
-            earlier_label="本年度本措施已获",
-        )
+    if per in ("year", "entity"):
+        earlier, earlier_label = entity_earlier(work, yearly=per == "year")
+        if earlier > 0:
+            amount = work.cap(amount, ceiling, f"{_PERS[per]}上限", earlier=earlier, earlier_label=earlier_label)
     if yearly is not None:
-        amount = work.cap(
-            amount,
-            number(yearly),
-            "每家每年上限",
-            earlier=work.context.earlier_this_year,
-            earlier_label="本年度本措施已获",
-        )
+        earlier, earlier_label = entity_earlier(work, yearly=True)
+        amount = work.cap(amount, number(yearly), "每家每年上限", earlier=earlier, earlier_label=earlier_label)
     return amount
 
 

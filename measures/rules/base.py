@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -50,20 +50,77 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Award:
+    """One earlier award under a rule, as the cases record it: named in the steps that count it."""
+
+    reference: str
+    year: int
+    amount: Decimal
+    level: str = ""
+
+    def __str__(self) -> str:
+        return f"{yuan(self.amount)}（申请编号 {self.reference}，{self.year}年）"
+
+
+@dataclass(frozen=True)
 class Context:
-    """What earlier awards and the profile change; every field defaults to "nothing"."""
+    """What earlier awards and the profile change; every field defaults to "nothing".
+
+    The earlier_* and held_* fields are the earlier awards under the rule being computed; a measure that states
+    several rules gives each further rule its own in `by_rule` (its key -> a Context of those fields). The group and
+    the annual ceiling are the measure's, applied once to the total.
+    """
 
     earlier_this_year: Decimal = ZERO
+    # Every earlier award under the rule, whatever year: a cap "每个单位/每家企业" with no year counts them all.
+    earlier_ever: Decimal = ZERO
     # Earlier awards under this measure for the same project or product (the input "project", see item_input);
     # for a cap per product and year, those of this year only.
     earlier_this_item: Decimal = ZERO
+    earlier_awards: tuple[Award, ...] = ()  # the awards counted in earlier_ever, named by the once-only step
     group_award: Decimal = ZERO
     group_measure: str = ""
     held_level: str = ""
+    # What the enterprise was actually awarded under the rule (晋级补差 pays the difference to it); None: no record,
+    # the held level's own amount is taken.
+    held_amount: Decimal | None = None
     annual_ceiling: Decimal | None = None
     awarded_this_year_total: Decimal = ZERO
     group_quote: str = ""  # the document's non-repeat words (Measure.stacking), shown on the group step
     annual_ceiling_quote: str = ""  # the document's words for the annual ceiling, shown on its step
+    annual_ceiling_covers: str = ""  # whose awards the ceiling counts (the documents), shown on its step
+    by_rule: dict[str, Context] = field(default_factory=dict)
+
+    def for_rule(self, key: str, *, main: bool) -> Context:
+        """Return the context one rule of the measure is computed with (the main rule's is this one)."""
+        if main or key not in self.by_rule:
+            return self if main else replace(self, **_NO_EARLIER)
+        own = self.by_rule[key]
+        return replace(self, **{name: getattr(own, name) for name in _NO_EARLIER})
+
+
+_NO_EARLIER = {
+    "earlier_this_year": ZERO,
+    "earlier_ever": ZERO,
+    "earlier_this_item": ZERO,
+    "earlier_awards": (),
+    "held_level": "",
+    "held_amount": None,
+}
+
+
+@dataclass(frozen=True)
+class Part:
+    """What one rule of a measure gives: its own amount, before what limits the measure's total (a stacking group,
+    the annual ceiling)."""
+
+    key: str
+    label: str
+    kind: str
+    amount: Decimal
+    version: str
+    discretionary: bool = False
+    ceiling: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +130,9 @@ class Estimate:
     citation: str
     discretionary: bool = False
     ceiling: Decimal | None = None
+    # The rules it was computed with: the version of the measure's rules (a hash of their parameters) and each part.
+    version: str = ""
+    parts: tuple[Part, ...] = ()
 
 
 class RuleInputError(ValueError):

@@ -3,6 +3,8 @@
 - Work.cap: one cap, less what was awarded before, recorded as a step.
 - apply_caps: the caps a kind's parameters name (cap_per_item, cap_per_project, cap_per_product_year,
   cap_per_entity, cap_per_entity_year, cap), in that order; cap_params declares them on a kind.
+- CAP_PERIODS / check_cap_period / entity_earlier: which earlier awards under the rule a cap per enterprise counts
+  (every one, ever; this year's; or the award is paid once, ever: apply_once), as the rule's data says.
 - item_scope / item_input: which earlier awards a cap per project, item or product counts, and the input naming it.
 - apply_group: a stacking group (从高、不重复、晋级补差) pays only the part above the award already held.
 - apply_annual_ceiling: the yearly ceiling tied to the prior-year district contribution (上年度区收).
@@ -20,14 +22,16 @@ from .base import ZERO, Context, Input, Param, Step, money_needles, number, quan
 class Work:
     """The state of one estimate: the parameters, the typed inputs, the steps so far."""
 
-    def __init__(self, params: dict, values: dict, context: Context, quote: str):
+    def __init__(self, params: dict, values: dict, context: Context, quote: str, cap_period: str = ""):
         self.params = params
         self.values = values
         self.context = context
         self.quote = quote
+        self.cap_period = cap_period
         self.steps: list[Step] = []
         self.discretionary = False
         self.no_amount = False  # reviewer_sets / other: the document states no amount at all
+        self.amount = ZERO  # the rule's own amount, once computed (RuleKind.run)
 
     def step(self, label: str, amount: Decimal | None = None, detail: str = "", quote: str = "") -> None:
         self.steps.append(Step(label, None if amount is None else quantize_yuan(amount), detail, quote))
@@ -53,35 +57,100 @@ class Work:
         return amount
 
 
-# Caps shared by several kinds: parameter, label, which earlier awards count against it.
+# Which earlier awards under the rule a cap per enterprise (每个单位、每家企业、单家机构) counts, as the rule's data
+# says (`cap_period`): "ever" when the words name no year, "year" for 年度/每年, "once" for an award paid once per
+# enterprise (一次性, 不重复享受), "none" when the rule caps nothing per enterprise.
+CAP_PERIODS = {
+    "ever": "每家（每个单位）上限，累计此前各年度在本项已获的支持",
+    "year": "每家每年上限，只计本年度在本项已获的支持",
+    "once": "每家企业只给予一次",
+    "none": "不设每家上限",
+}
+
+# Caps shared by several kinds: parameter, label, which earlier awards count against it ("entity": as cap_period).
 _CAPS = (
     ("cap_per_item", "单笔（单项）上限", "item"),
     ("cap_per_project", "单个项目上限", "item"),
     ("cap_per_product_year", "单一产品年度上限", "item"),
-    ("cap_per_entity", "每个单位上限", "year"),
+    ("cap_per_entity", "每个单位上限", "entity"),
     ("cap_per_entity_year", "每家每年上限", "year"),
     ("cap", "上限", None),
 )
-_EARLIER_LABELS = {"item": "同一项目（产品）已获", "year": "本年度本措施已获"}
+
+
+def entity_earlier(work: Work, *, yearly: bool = False) -> tuple[Decimal, str]:
+    """Return the earlier awards a cap per enterprise counts and how to name them: this year's for a yearly cap or
+    a rule whose cap_period is "year", otherwise every earlier award under the rule, whatever year."""
+    context = work.context
+    if yearly or work.cap_period == "year":
+        return context.earlier_this_year, "本年度本措施已获"
+    return max(context.earlier_ever, context.earlier_this_year), "此前各年度本措施累计已获"
 
 
 def apply_caps(work: Work, amount: Decimal) -> Decimal:
     """Apply every shared cap the parameters name, each less the earlier awards it counts."""
     for name, label, earlier in _CAPS:
-        if name in work.params:
-            before = {
-                "item": work.context.earlier_this_item,
-                "year": work.context.earlier_this_year,
-                None: ZERO,
-            }[earlier]
-            amount = work.cap(
-                amount,
-                number(work.params[name]),
-                label,
-                earlier=before,
-                earlier_label=_EARLIER_LABELS.get(earlier, ""),
-            )
+        if name not in work.params:
+            continue
+        before, earlier_label = ZERO, ""
+        if earlier == "item":
+            before, earlier_label = work.context.earlier_this_item, "同一项目（产品）已获"
+        elif earlier in ("entity", "year"):
+            before, earlier_label = entity_earlier(work, yearly=earlier == "year")
+        amount = work.cap(amount, number(work.params[name]), label, earlier=before, earlier_label=earlier_label)
     return amount
+
+
+def entity_caps(kind: str, params: dict) -> tuple[bool, bool]:
+    """Return whether the rule caps the amount per enterprise with no year in its words, and per enterprise and
+    year (每年、年度)."""
+    per = params.get("per") if kind == "discretionary_ceiling" else None
+    cases = params.get("cases") if kind == "discretionary_ceiling" and isinstance(params.get("cases"), list) else []
+    without_year = "cap_per_entity" in params or per == "entity"
+    yearly = (
+        "cap_per_entity_year" in params
+        or per == "year"
+        or any(isinstance(c, dict) and "cap_per_entity_year" in c for c in cases)
+    )
+    return without_year, yearly
+
+
+def check_cap_period(kind: str, params: dict, period: str) -> list[str]:
+    """Return what is wrong with a rule's cap_period, given the caps its parameters state."""
+    if period not in CAP_PERIODS:
+        return [f"cap_period 必须是以下之一：{'、'.join(CAP_PERIODS)}（{'；'.join(CAP_PERIODS.values())}）"]
+    without_year, yearly = entity_caps(kind, params)
+    if (params.get("top_up") or params.get("no_repeat")) and period != "once":
+        return ["不重复享受、晋级补差（no_repeat、top_up）的规则，cap_period 应为 once"]
+    if period == "none" and (without_year or yearly):
+        return ["规则规定了每家（每个单位）上限，cap_period 不能为 none"]
+    if period == "ever" and yearly:
+        return ["规则规定了每年的上限（cap_per_entity_year 或 per: year），cap_period 应为 year"]
+    if period == "ever" and not without_year:
+        return ["cap_period: ever 需要每家（每个单位）上限（cap_per_entity 或 per: entity）"]
+    if period == "year" and not (without_year or yearly):
+        return ["cap_period: year 需要每家上限（cap_per_entity、cap_per_entity_year 或 per: year/entity）"]
+    return []
+
+
+def apply_once(work: Work) -> bool:
+    """An award paid once per enterprise (cap_period "once"), already received under the rule: record the step
+    saying so and return True (the estimate is 0). 晋级补差 (top_up) pays the difference instead: see fixed_by_level.
+    """
+    if work.cap_period != "once" or work.params.get("top_up"):
+        return False
+    context = work.context
+    received = max(context.earlier_ever, context.earlier_this_year)
+    if received <= 0:
+        return False
+    awards = "、".join(str(award) for award in context.earlier_awards) or yuan(received)
+    work.step(
+        "每家企业只给予一次：已获得，不再给予",
+        ZERO,
+        f"本企业已获本项支持 {awards}；本项支持每家企业只给予一次",
+        work.words("一次性", "不重复"),
+    )
+    return True
 
 
 def cap_params(*names: str) -> dict[str, Param]:
@@ -165,7 +234,8 @@ def apply_annual_ceiling(work: Work, amount: Decimal) -> Decimal:
     ceiling = Decimal(ceiling)
     awarded = Decimal(work.context.awarded_this_year_total or 0)
     remaining = max(ceiling - awarded, ZERO)
-    detail = f"上年度区级贡献 {yuan(ceiling)} − 本年度已获资金支持 {yuan(awarded)} = 剩余 {yuan(remaining)}"
+    covers = f"（计入{work.context.annual_ceiling_covers}）" if work.context.annual_ceiling_covers else ""
+    detail = f"上年度区级贡献 {yuan(ceiling)} − 本年度已获资金支持{covers} {yuan(awarded)} = 剩余 {yuan(remaining)}"
     quote = work.context.annual_ceiling_quote
     if work.no_amount:
         work.step("每年资金支持上限", None, f"{detail}；牵头部门核定的金额不超过剩余额度", quote)
