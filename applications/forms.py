@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from measures.workdays import add_working_days
+from portal.formatting import format_money
 
 from .models import Application, FraudFinding
 from .sanctions.findings import default_recovery_due_on, finding_problems
@@ -183,23 +184,27 @@ class TransitionForm(forms.Form):
         if action == "final_review_pass":
             field.initial = application.estimate_amount
             if application.estimate_amount is not None:
-                hints.append(_("系统测算金额 %(amount)s 元。") % {"amount": application.estimate_amount})
+                hints.append(_("系统测算金额 %(amount)s。") % {"amount": format_money(application.estimate_amount)})
             if application.amount_ceiling is not None:
                 field.max_value = application.amount_ceiling
-                hints.append(_("条款规定上限 %(amount)s 元。") % {"amount": application.amount_ceiling})
+                hints.append(_("条款规定上限 %(amount)s。") % {"amount": format_money(application.amount_ceiling)})
             if application.discretionary:
                 hints.append(_("本措施为酌定金额，请在上限内确定。"))
         elif action == "finance_approve":
             field.initial = application.proposed_amount
             field.max_value = application.proposed_amount
             hints.append(
-                _("主管部门拟支持金额 %(amount)s 元；留空即按此金额批准。") % {"amount": application.proposed_amount}
+                _("主管部门拟支持金额 %(amount)s；留空即按此金额批准。")
+                % {"amount": format_money(application.proposed_amount)}
             )
         elif action == "record_payment":
             field.initial = application.outstanding()
             hints.append(
-                _("批准金额 %(approved)s 元，已拨付 %(paid)s 元。")
-                % {"approved": application.approved_amount, "paid": application.paid_total()}
+                _("批准金额 %(approved)s，已拨付 %(paid)s。")
+                % {
+                    "approved": format_money(application.approved_amount),
+                    "paid": format_money(application.paid_total()),
+                }
             )
         field.help_text = " ".join(hints)
         field.widget.attrs.update({k: v for k, v in (("max", field.max_value),) if v is not None})

@@ -50,3 +50,10 @@ def format_share(value) -> str:
     shown = (share * 100).quantize(FEN, rounding=ROUND_HALF_UP).normalize()
     text = format(shown, "f")
     return f"{'0' if text in ('-0', '') else text}%"
+
+
+def style_money_cells(row) -> None:
+    """Give the amounts (Decimal) of a worksheet row the portal's money format: 100,000.00."""
+    for cell in row:
+        if isinstance(cell.value, Decimal):
+            cell.number_format = EXCEL_MONEY_FORMAT

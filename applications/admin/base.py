@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from accounts.models import StaffRole
+from portal.formatting import format_money
 
 from ..workflow.permissions import Role, applications_visible_to, is_workflow_staff
 
@@ -14,6 +15,15 @@ ROLE_OF_STAFF = {
     StaffRole.DISTRICT_ADMIN: Role.DISTRICT_ADMIN,
 }
 EXPORT_ROLES = {StaffRole.FINANCE, StaffRole.DISTRICT_ADMIN, StaffRole.AUDITOR}
+
+
+def money_display(field: str, description):
+    """Return an admin column or read-only field showing the amount `field` as the portal prints money."""
+
+    def show(self, obj):
+        return format_money(getattr(obj, field))
+
+    return admin.display(description=description, ordering=field)(show)
 
 
 class RestrictedAdmin(admin.ModelAdmin):

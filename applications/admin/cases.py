@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Enterprise, StaffRole
 from measures.models import Measure
+from portal.formatting import format_money
 
 from ..forms import INPUT_PREFIX, ApplicationForm, TransitionForm
 from ..models import (
@@ -38,7 +39,7 @@ from ..models import (
 from ..workflow import TRANSITIONS, Transition, TransitionError, apply_transition, available_transitions
 from ..workflow.permissions import Role, applications_visible_to, is_workflow_staff
 from . import queue_cache
-from .base import EXPORT_ROLES, ROLE_OF_STAFF, RestrictedAdmin
+from .base import EXPORT_ROLES, ROLE_OF_STAFF, RestrictedAdmin, money_display
 from .exports import approved_and_paid_workbook, workbook_response
 from .pagination import CappedPaginator
 
@@ -112,8 +113,9 @@ class SubmittedYearFilter(admin.SimpleListFilter):
 
 class EventInline(admin.TabularInline):
     model = Event
-    fields = ["created_at", "actor", "action_label", "from_status", "to_status", "comment", "amount"]
+    fields = ["created_at", "actor", "action_label", "from_status", "to_status", "comment", "amount_shown"]
     readonly_fields = fields
+    amount_shown = money_display("amount", gettext_lazy("金额"))
     extra = 0
     can_delete = False
     ordering = ["created_at", "pk"]
@@ -131,8 +133,9 @@ class EventInline(admin.TabularInline):
 
 class PaymentInline(EventInline):
     model = Payment
-    fields = ["paid_on", "amount", "bank_reference", "recorded_by", "recorded_at"]
+    fields = ["paid_on", "amount_shown", "bank_reference", "recorded_by", "recorded_at"]
     readonly_fields = fields
+    amount_shown = money_display("amount", gettext_lazy("拨付金额"))
     ordering = ["paid_on", "pk"]
 
 
@@ -171,9 +174,9 @@ class ApplicationAdmin(RestrictedAdmin):
         "measure_citation",
         "district",
         "status",
-        "estimate_amount",
-        "proposed_amount",
-        "approved_amount",
+        "estimate_amount_shown",
+        "proposed_amount_shown",
+        "approved_amount_shown",
         "submitted_at",
         "deadline",
         "sampled",
@@ -205,12 +208,12 @@ class ApplicationAdmin(RestrictedAdmin):
         "status",
         "inputs_table",
         "declarations_table",
-        "estimate_amount",
+        "estimate_amount_shown",
         "estimate_table",
-        "amount_ceiling",
+        "amount_ceiling_shown",
         "discretionary",
-        "proposed_amount",
-        "approved_amount",
+        "proposed_amount_shown",
+        "approved_amount_shown",
         "paid",
         "profile_version",
         "submitted_at",
@@ -268,9 +271,14 @@ class ApplicationAdmin(RestrictedAdmin):
             "publicity": obj.publicity_ends_on,
         }.get(obj.status)
 
-    @admin.display(description=gettext_lazy("已拨付（元）"))
+    estimate_amount_shown = money_display("estimate_amount", gettext_lazy("测算金额"))
+    proposed_amount_shown = money_display("proposed_amount", gettext_lazy("拟支持金额"))
+    approved_amount_shown = money_display("approved_amount", gettext_lazy("批准金额"))
+    amount_ceiling_shown = money_display("amount_ceiling", gettext_lazy("金额上限"))
+
+    @admin.display(description=gettext_lazy("已拨付"))
     def paid(self, obj):
-        return obj.paid_total()
+        return format_money(obj.paid_total())
 
     @admin.display(description=gettext_lazy("申报数据"))
     def inputs_table(self, obj):
@@ -318,7 +326,17 @@ class ApplicationAdmin(RestrictedAdmin):
         if not steps:
             return "-"
         rows = format_html_join(
-            "", "<li>{}：{} {}</li>", ((s.get("label", ""), s.get("amount", ""), s.get("detail", "")) for s in steps)
+            "",
+            "<li>{}{}{} {}</li>",
+            (
+                (
+                    s.get("label", ""),
+                    _("："),
+                    format_money(s.get("amount")) if s.get("amount") not in (None, "") else "",
+                    s.get("detail", ""),
+                )
+                for s in steps
+            ),
         )
         return format_html("<ul>{}</ul>", rows)
 

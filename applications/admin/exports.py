@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from portal.formatting import style_money_cells
+
 from ..models import Application, Ban, Payment, Recovery, Status
 
 EXPORTED_STATUSES = [Status.APPROVED, Status.DISBURSING, Status.DISBURSED, Status.CLOSED]
@@ -25,6 +27,7 @@ def _sheet(workbook: Workbook, title: str, header: list[str], rows, first: bool 
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(row)
+        style_money_cells(sheet[sheet.max_row])
     sheet.freeze_panes = "A2"
     for column, width in zip("ABCDEFGHIJ", (16, 30, 22, 10, 40, 14, 14, 14, 16, 12), strict=False):
         sheet.column_dimensions[column].width = width

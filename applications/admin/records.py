@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from accounts.models import StaffRole
 
@@ -14,12 +15,13 @@ from ..models import (
     Payment,
 )
 from ..workflow.permissions import applications_visible_to
-from .base import RestrictedAdmin
+from .base import RestrictedAdmin, money_display
 
 
 @admin.register(Event)
 class EventAdmin(RestrictedAdmin):
-    list_display = ["created_at", "application", "action_label", "from_status", "to_status", "actor", "amount"]
+    list_display = ["created_at", "application", "action_label", "from_status", "to_status", "actor", "amount_shown"]
+    amount_shown = money_display("amount", gettext_lazy("金额"))
     list_filter = ["action", "to_status"]
     search_fields = ["application__reference", "application__enterprise__name", "comment"]
     list_select_related = ["application", "actor"]
@@ -27,7 +29,8 @@ class EventAdmin(RestrictedAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(RestrictedAdmin):
-    list_display = ["application", "paid_on", "amount", "bank_reference", "recorded_by"]
+    list_display = ["application", "paid_on", "amount_shown", "bank_reference", "recorded_by"]
+    amount_shown = money_display("amount", gettext_lazy("拨付金额"))
     list_filter = ["paid_on"]
     search_fields = ["application__reference", "application__enterprise__name", "bank_reference"]
     list_select_related = ["application", "recorded_by"]

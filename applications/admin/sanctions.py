@@ -4,6 +4,7 @@ repayments; Celery carries the finding out (sanctions.tasks)."""
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import StaffRole
+from portal.formatting import format_money
 
 from ..forms import FraudFindingForm, RepaymentForm
 from ..models import (
@@ -26,9 +28,10 @@ from ..models import (
     Recovery,
     Repayment,
 )
-from ..sanctions.findings import district_sanction_clause, repayment_record
+from ..sanctions.findings import district_sanction_clause, finding_consequences, repayment_record
 from ..sanctions.tasks import process_fraud_finding
 from ..workflow.permissions import is_workflow_staff
+from .base import money_display
 
 
 @admin.register(Ban)
@@ -144,6 +147,33 @@ class FraudFindingAdmin(SanctionAdmin):
 
         return BoundForm
 
+    def add_view(self, request, form_url="", extra_context=None):
+        """Show what the finding will do (revocation, recovery, ban) and save it only once that is confirmed."""
+        if request.method == "POST" and "_edit" in request.POST:
+            fields = self.get_form(request).base_fields
+            kept = {name: request.POST[name] for name in fields if request.POST.get(name)}
+            return HttpResponseRedirect(f"{request.path}?{urlencode(kept)}")
+        if request.method == "POST" and "_confirmed" not in request.POST:
+            form = self.get_form(request)(request.POST, request.FILES)
+            if form.is_valid():
+                return self._confirmation(request, form)
+        return super().add_view(request, form_url, extra_context)
+
+    def _confirmation(self, request, form):
+        finding = form.save(commit=False)
+        consequences = finding_consequences(finding.application, finding.decision_date, finding.recovery_due_on)
+        posted = [(name, value) for name, value in request.POST.items() if name != "csrfmiddlewaretoken"]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("确认登记弄虚作假查处记录"),
+            "finding": finding,
+            "application": finding.application,
+            "plan": consequences,
+            "posted": posted,
+        }
+        return TemplateResponse(request, "applications/admin/fraud_finding_confirm.html", context)
+
     def get_changeform_initial_data(self, request):
 
         initial = super().get_changeform_initial_data(request)
@@ -181,8 +211,9 @@ def _queue_finding(task, finding_id: int) -> None:
 
 class RepaymentInline(admin.TabularInline):
     model = Repayment
-    fields = ["paid_on", "amount", "bank_reference", "recorded_by", "recorded_at"]
+    fields = ["paid_on", "amount_shown", "bank_reference", "recorded_by", "recorded_at"]
     readonly_fields = fields
+    amount_shown = money_display("amount", gettext_lazy("退回金额"))
     extra = 0
     can_delete = False
 
@@ -201,7 +232,8 @@ class RepaymentInline(admin.TabularInline):
 class RecoveryAdmin(SanctionAdmin):
     """Recoveries of revoked awards; the district's finance officers record the repayments."""
 
-    list_display = ["application", "enterprise", "amount_due", "repaid", "due_on", "state", "overdue"]
+    list_display = ["application", "enterprise", "amount_due_shown", "repaid", "due_on", "state", "overdue"]
+    amount_due_shown = money_display("amount_due", gettext_lazy("应收缴金额"))
     list_filter = ["state", "district"]
     search_fields = ["application__reference", "enterprise__name", "enterprise__credit_code"]
     list_select_related = ["application", "enterprise"]
@@ -211,9 +243,9 @@ class RecoveryAdmin(SanctionAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Recovery._meta.fields]
 
-    @admin.display(description=gettext_lazy("已退回（元）"))
+    @admin.display(description=gettext_lazy("已退回"))
     def repaid(self, obj):
-        return obj.repaid_total()
+        return format_money(obj.repaid_total())
 
     @admin.display(description=gettext_lazy("逾期"), boolean=True)
     def overdue(self, obj):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -21,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from measures.models import MeasureCondition
+from measures.models import Measure, MeasureCondition, PolicyDocument
+from portal.formatting import format_money
 
 from ..models import AWARDED_STATUSES, Application, Ban, Event, FraudFinding, NoticeKind, Recovery, Repayment
 from ..notices.outbox import build_notice, write_notices
@@ -45,17 +47,53 @@ def ban_period(decision_date: datetime.date) -> tuple[datetime.date, datetime.da
     return decision_date, add_years(decision_date, BAN_YEARS) - datetime.timedelta(days=1)
 
 
+_SANCTION_SENTENCE = re.compile(r"[^。\n]*弄虚作假[^。\n]*(?:收缴|不准|不得申请|取消)[^。\n]*。")
+
+
 def district_sanction_clause(district_id: int) -> str:
-    """Return the sanction clause of the district's documents (their 附则), or '' where none states one."""
-    condition = (
+    """Return the sanction clause of the district's documents, or '' where none states one.
+
+    The clause is read from a measure's condition that quotes it (not_banned in the data files) or, where the data
+    flags none, from the documents' 附则 and clauses themselves: the sentence on 弄虚作假 with its consequence
+    (全额收缴, 三年内不准申请). Chaoyang's documents state none; its administrators name the basis themselves.
+    """
+    # A condition's quote may be the whole 附则 (the districts of registration, the SME standard, then the sanction):
+    # only the sentence on 弄虚作假 is the clause.
+    quotes = (
         MeasureCondition.objects.filter(
-            kind=MeasureCondition.Kind.NOT_BANNED, measure__document__district_id=district_id
+            kind=MeasureCondition.Kind.NOT_BANNED,
+            measure__document__district_id=district_id,
+            quote__contains="弄虚作假",
         )
-        .exclude(quote="")
         .order_by("measure__document_id", "measure__order", "order")
-        .first()
+        .values_list("quote", flat=True)
     )
-    return condition.quote if condition else ""
+    documents = PolicyDocument.objects.filter(district_id=district_id).order_by("-issued_on", "pk")
+    texts = [*quotes, *(d.general_provisions for d in documents)]
+    texts += (
+        Measure.objects.filter(document__district_id=district_id)
+        .order_by("document_id", "order")
+        .values_list("text", flat=True)
+    )
+    for text in texts:
+        found = _SANCTION_SENTENCE.search(text or "")
+        if found:
+            return found.group(0).strip()
+    return ""
+
+
+def finding_consequences(application: Application, decision_date: datetime.date, recovery_due_on) -> dict:
+    """Return what carrying out a finding on the case will do, for the confirmation page before it is recorded."""
+    starts_on, ends_on = ban_period(decision_date)
+    return {
+        "revokes": application.status in TRANSITIONS["revoke"].sources,
+        "status": application.get_status_display(),
+        "recovery_amount": application.paid_total(),
+        "recovery_due_on": recovery_due_on or default_recovery_due_on(decision_date),
+        "ban_starts_on": starts_on,
+        "ban_ends_on": ends_on,
+        "district": application.district,
+    }
 
 
 def default_recovery_due_on(decision_date: datetime.date) -> datetime.date:
@@ -128,8 +166,8 @@ def finding_process(*, finding_id: int) -> bool:
                 application,
                 "recovery_open",
                 str(_("立案收缴已拨付资金")),
-                _("应全额收缴 %(amount)s 元，退回截止日期 %(due)s。")
-                % {"amount": paid, "due": finding.recovery_due_on.isoformat()},
+                _("应全额收缴 %(amount)s，退回截止日期 %(due)s。")
+                % {"amount": format_money(paid), "due": finding.recovery_due_on.isoformat()},
                 paid,
             )
         starts_on, ends_on = ban_period(finding.decision_date)
@@ -201,8 +239,8 @@ def repayment_record(
         outstanding = recovery.outstanding()
         if amount > outstanding:
             raise ValidationError(
-                _("退回金额不能超过尚未收缴的 %(outstanding)s 元（应收缴 %(due)s 元）。")
-                % {"outstanding": outstanding, "due": recovery.amount_due}
+                _("退回金额不能超过尚未收缴的 %(outstanding)s（应收缴 %(due)s）。")
+                % {"outstanding": format_money(outstanding), "due": format_money(recovery.amount_due)}
             )
         if paid_on > timezone.localdate():
             raise ValidationError(_("退回日期不能晚于今天。"))
@@ -219,8 +257,13 @@ def repayment_record(
             action_label=str(_("登记退回资金")),
             from_status=recovery.application.status,
             to_status=recovery.application.status,
-            comment=_("%(date)s 退回 %(amount)s 元，银行流水号 %(ref)s；尚欠 %(remaining)s 元。")
-            % {"date": paid_on.isoformat(), "amount": amount, "ref": repayment.bank_reference, "remaining": remaining},
+            comment=_("%(date)s 退回 %(amount)s，银行流水号 %(ref)s；尚欠 %(remaining)s。")
+            % {
+                "date": paid_on.isoformat(),
+                "amount": format_money(amount),
+                "ref": repayment.bank_reference,
+                "remaining": format_money(remaining),
+            },
             amount=amount,
             amount_field="repayment",
         )

@@ -44,7 +44,7 @@ def test_the_confirmation_page_shows_the_estimate(signed_in, make_application):
     application = make_application()
     response = edit(signed_in, application, intent="review")
     page = signed_in.get(response.url).content.decode()
-    assert "12000.00" in page and "朝政办发〔2020〕8号" in page
+    assert "12,000.00 元" in page and "朝政办发〔2020〕8号" in page
 
 
 def test_it_submits_from_the_confirmation_page(signed_in, make_application):
@@ -75,7 +75,7 @@ def test_the_detail_shows_the_timeline_and_payments(signed_in, make_application,
     application = make_application("approved")
     pay(application, finance, "5000")
     page = signed_in.get(application.get_absolute_url()).content.decode()
-    assert "登记拨付" in page and "BJ-5000" in page and "5000.00" in page
+    assert "登记拨付" in page and "BJ-5000" in page and "5,000.00 元" in page
 
 
 def test_the_list_shows_only_the_enterprises_own_cases(signed_in, make_application, outsider, measure):

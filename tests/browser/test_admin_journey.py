@@ -107,6 +107,10 @@ def test_a_fraud_finding_revokes_recovers_and_bans_and_everyone_sees_it(
     clause_text = clause.input_value()
     shot(admin, "02-finding-form")
     admin.get_by_role("button", name="保存", exact=True).click()
+    consequences = admin.locator("#finding-consequences").inner_text()
+    assert "已撤销" in consequences and "全额收缴" in consequences and "三年" in consequences
+    shot(admin, "02b-finding-confirmation")
+    admin.get_by_role("button", name="确认登记").click()
     assert f"已登记查处记录 {DECISION}" in admin.locator(".messagelist").inner_text()
     findings = admin.locator("#result_list").inner_text()
     assert DECISION in findings and reference in findings

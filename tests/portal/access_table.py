@@ -727,6 +727,7 @@ add(
             "persons_responsible": "张三，法定代表人",
             "clause_quote": "全额收缴",
             "recovery_due_on": "",
+            "_confirmed": "1",
         },
         probe=count("applications.fraudfinding"),
         changes=frozenset({DISTRICT_ADMIN}),

@@ -79,7 +79,7 @@ def test_the_amount_form_shows_the_engines_figure(client, make_application, revi
     application = make_application("under_review", estimate_amount=Decimal("12000"))
     client.force_login(reviewer)
     url = reverse("admin:applications_application_transition", args=[application.pk, "final_review_pass"])
-    assert "系统测算金额 12000" in client.get(url).content.decode()
+    assert "系统测算金额 12,000.00 元" in client.get(url).content.decode()
 
 
 @pytest.fixture

@@ -156,6 +156,7 @@ def test_a_fraud_finding_revokes_recovers_bans_and_the_ban_ends_on_its_date(
             "referred_to_judiciary": "on",
             "clause_quote": "对弄虚作假骗取奖励补贴的企业，全额收缴，三年内不准申请。",
             "recovery_due_on": "2026-12-20",
+            "_confirmed": "1",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

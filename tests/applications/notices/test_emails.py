@@ -72,4 +72,4 @@ def test_a_payment_email_states_the_amounts(
             bank_reference="BJ-1",
         )
     [email] = mailoutbox
-    assert "5000" in email.body and "12000.00" in email.body and "登记拨付" in email.subject
+    assert "5,000.00 元" in email.body and "12,000.00 元" in email.body and "登记拨付" in email.subject

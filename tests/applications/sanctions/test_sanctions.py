@@ -65,6 +65,7 @@ def finding_form(application: Application, **fields) -> dict:
         "clause_quote": CLAUSE,
         "recovery_due_on": "",
         "_save": "保存",
+        "_confirmed": "1",  # the confirmation page's answer (test_finding_confirmation.py)
         **fields,
     }
 
@@ -125,14 +126,14 @@ def test_the_finding_is_written_into_the_cases_audit_trail(sanctioned, client, o
     call_command("verify_audit_chain", stdout=out)
     assert "0 problems: the audit trail is intact." in out.getvalue()
     detail = page(client, owner, reverse("applications:detail", args=[sanctioned.pk]))
-    assert "已撤销（弄虚作假，全额收缴）" in detail and "应全额收缴 12000.00 元，退回截止日期 2026-12-20。" in detail
+    assert "已撤销（弄虚作假，全额收缴）" in detail and "应全额收缴 12,000.00 元，退回截止日期 2026-12-20。" in detail
 
 
 def test_the_enterprise_is_told_the_clause_the_amount_the_due_date_and_the_ban(sanctioned, owner, mailoutbox):
     [email] = [m for m in mail_to(mailoutbox, owner) if m.subject.startswith("处理决定")]
     assert email.subject == f"处理决定（{DECISION}）：撤销申请 {sanctioned.reference} 的奖励补贴并全额收缴"
     assert f"依据条款：“{CLAUSE}”" in email.body
-    assert "全额收缴已拨付的资金 12000.00 元，请于 2026-12-20 前退回。" in email.body
+    assert "全额收缴已拨付的资金 12,000.00 元，请于 2026-12-20 前退回。" in email.body
     assert "2026-11-20 至 2029-11-19 不得申请朝阳区各类补贴奖励资金。" in email.body
     assert "http://testserver/applications/sanctions/" in email.body
 
@@ -145,7 +146,7 @@ def test_the_districts_finance_and_administrators_are_told(
     assert [m.subject for m in mail_to(mailoutbox, finance)] == [subject]
     assert [m.subject for m in mail_to(mailoutbox, district_admin)] == [subject]
     assert mail_to(mailoutbox, other_finance) == [] and mail_to(mailoutbox, reviewer) == []
-    assert "已立案全额收缴 12000.00 元，退回截止日期 2026-12-20。" in mail_to(mailoutbox, finance)[0].body
+    assert "已立案全额收缴 12,000.00 元，退回截止日期 2026-12-20。" in mail_to(mailoutbox, finance)[0].body
 
 
 @pytest.mark.parametrize("role", ["reviewer", "finance", "auditor"])
@@ -265,14 +266,14 @@ def test_finance_records_a_partial_repayment(repay_now, recovery, owner, mailout
     assert recovery.state == "open" and recovery.outstanding() == Decimal("7000.00")
     [email] = mail_to(mailoutbox, owner)
     assert email.subject == f"已收到退回资金：申请 {recovery.application.reference}"
-    assert "尚欠 7000.00 元，退回截止日期 2026-12-20。" in email.body
+    assert "尚欠 7,000.00 元，退回截止日期 2026-12-20。" in email.body
 
 
 def test_an_over_payment_is_refused_in_chinese(repay_now, recovery, mailoutbox):
     repay_now(recovery, "5000")
     response = repay_now(recovery, "7000.01")
     assert response.status_code == 200
-    assert "退回金额不能超过尚未收缴的 7000.00 元（应收缴 12000.00 元）。" in response.content.decode()
+    assert "退回金额不能超过尚未收缴的 7,000.00 元（应收缴 12,000.00 元）。" in response.content.decode()
     assert recovery.repayments.count() == 1 and len(mailoutbox) == 1
 
 
@@ -285,7 +286,7 @@ def test_the_full_repayment_closes_the_recovery_and_tells_the_enterprise(
     assert recovery.state == "closed" and recovery.outstanding() == Decimal("0.00")
     email = mail_to(mailoutbox, owner)[-1]
     assert email.subject == f"收缴结案：申请 {recovery.application.reference} 的资金已全额退回"
-    assert "应收缴的 12000.00 元已全额退回，收缴结案。" in email.body
+    assert "应收缴的 12,000.00 元已全额退回，收缴结案。" in email.body
     assert repay(client, finance, recovery, "1").status_code == 403
 
 
@@ -301,13 +302,13 @@ def test_only_the_districts_finance_may_record_a_repayment(request, client, reco
 def test_the_enterprise_sees_its_ban_and_its_recovery(sanctioned, client, owner):
     text = page(client, owner, reverse("applications:sanctions"))
     assert DECISION in text and "2026-11-20 — 2029-11-19" in text and "禁止申请中" in text and CLAUSE in text
-    assert "应收缴 12000.00 元，退回截止日期 2026-12-20，尚欠 12000.00 元。" in text
+    assert "应收缴 12,000.00 元，退回截止日期 2026-12-20，尚欠 12,000.00 元。" in text
     assert f"处理决定（{DECISION}）" in text  # the notice, in the list of related notices
 
 
 def test_another_enterprise_sees_its_own_empty_page(sanctioned, client, outsider):
     text = page(client, outsider, reverse("applications:sanctions"))
-    assert DECISION not in text and sanctioned.reference not in text and "12000.00" not in text
+    assert DECISION not in text and sanctioned.reference not in text and "12,000.00" not in text
 
 
 def test_staff_and_the_public_are_not_shown_the_sanctions_page(sanctioned, client, reviewer):
@@ -339,7 +340,7 @@ def test_the_enterprise_is_reminded_seven_days_and_one_day_before_the_due_date_o
     assert [m.subject for m in mail_to(mailoutbox, owner)] == [
         f"提醒：申请 {reference} 应收缴的资金须于 2026-12-20 前退回"
     ] * 2
-    assert all("尚欠：12000.00 元" in m.body for m in mailoutbox)
+    assert all("尚欠：12,000.00 元" in m.body for m in mailoutbox)
     assert list(Notice.objects.filter(kind__startswith="recovery").values_list("kind", flat=True)) == [
         "recovery_due_7",
         "recovery_due_1",

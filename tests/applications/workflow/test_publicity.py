@@ -16,7 +16,7 @@ TODAY = timezone.localdate()
 def test_anyone_sees_the_cases_under_announcement(client, make_application, owner):
     application = make_application("publicity", publicity_ends_on=TODAY)
     page = client.get(reverse("applications:publicity")).content.decode()
-    assert owner.enterprise.name in page and "12000.00" in page and application.reference in page
+    assert owner.enterprise.name in page and "12,000.00 元" in page and application.reference in page
 
 
 def test_other_cases_are_not_announced(client, make_application, owner):
