@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal.formatting import format_money, format_share
+
 # The documents print the brackets of a 文号 in several ways (〔〕, [], 【】, ()); searches compare one form.
 _BRACKETS = str.maketrans({"[": "〔", "【": "〔", "(": "〔", "（": "〔", "]": "〕", "】": "〕", ")": "〕", "）": "〕"})
 
@@ -428,6 +430,15 @@ class MeasureCondition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.value}".strip()
+
+    @property
+    def display_value(self) -> str:
+        """Return the value as a page prints it: amounts as money ("10,000,000.00 元"), shares as "80%"."""
+        if self.value and self.kind in (self.Kind.MAX_REVENUE, self.Kind.MIN_RD_SPEND):
+            return format_money(self.value)
+        if self.value and self.kind in (self.Kind.MIN_REVENUE_DROP, self.Kind.MAX_LAYOFF_RATE):
+            return format_share(self.value)
+        return self.value
 
     def clean(self) -> None:
         from .conditions import ConditionValueError, parse_value
