@@ -8,3 +8,4 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self):
         from .notices import receivers  # noqa: F401  (writes the e-mails of each workflow transition)
+        from portal import checks  # noqa: F401  (the deployment checks of the portal's settings)

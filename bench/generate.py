@@ -15,7 +15,6 @@ from __future__ import annotations
 import bisect
 import datetime
 import functools
-import hashlib
 import itertools
 import json
 import os
@@ -31,6 +30,8 @@ from types import SimpleNamespace
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 from django.utils import timezone
+
+from applications.audit import keyed_digest
 
 BENCH_PASSWORD = "bench-pass-2026"
 BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -283,7 +284,7 @@ def _fast_hash(fields: dict, cache: dict = {}) -> str:  # noqa: B006 (the cache 
         f'"from_status":{_json(fields["from_status"], cache)},"prev_hash":"{fields["prev_hash"]}",'
         f'"sequence":{fields["sequence"]},"to_status":{_json(fields["to_status"], cache)}}}'
     )
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return keyed_digest(payload)
 
 
 def _hasher(log) -> Callable[[dict], str] | None:

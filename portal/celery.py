@@ -10,4 +10,6 @@ app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Each installed app's tasks.py, and those of the applications app's parts (ARCHITECTURE.md).
 app.autodiscover_tasks()
-app.autodiscover_tasks(["applications.notices", "applications.deadlines", "applications.sanctions"])
+app.autodiscover_tasks(
+    ["applications.notices", "applications.deadlines", "applications.sanctions", "applications.anchors"]
+)

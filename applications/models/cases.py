@@ -319,8 +319,10 @@ class Event(models.Model):
     amount = optional_amount(max_digits=14, verbose_name=_("金额（元）"))
     amount_field = models.CharField(_("金额类型"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
-    # A hash chain per case: each event's hash covers its content and the previous event's hash, so that a changed
-    # or removed row shows (`manage.py verify_audit_chain`); the case's row records the last one (its anchor).
+    # A hash chain per case: each event's hash (HMAC under AUDIT_HMAC_KEY, applications/audit.py) covers its content
+    # and the previous event's hash, so that a changed or removed row shows (`manage.py verify_audit_chain`); the
+    # case's row records the last one, and a daily digest outside the database all of them (applications/anchors/).
+    # On PostgreSQL a trigger refuses UPDATE and DELETE of events (migration 0012).
     sequence = models.PositiveIntegerField(_("序号"), default=0, editable=False)
     prev_hash = models.CharField(_("上一条记录的哈希"), max_length=64, blank=True, editable=False)
     hash = models.CharField(_("哈希"), max_length=64, blank=True, editable=False)

@@ -27,6 +27,7 @@ class NoticeKind(models.TextChoices):
     SANCTION = "sanction", _("查处决定")
     BAN_ENDED = "ban_ended", _("禁止申请期届满")
     BAN_CHANGED = "ban_changed", _("禁止申请期变更")
+    AUDIT_ANCHOR = "audit_anchor", _("办理记录锚点")
 
 
 class NoticeQuerySet(models.QuerySet):

@@ -175,6 +175,10 @@ CELERY_BEAT_SCHEDULE = {
     "close-due-publicity": {"task": "applications.deadlines.tasks.close_due_publicity", "schedule": crontab(minute=5)},
     "end-expired-bans": {"task": "applications.deadlines.tasks.end_expired_bans", "schedule": crontab(hour=0, minute=10)},
     "send-daily-digests": {"task": "applications.deadlines.tasks.send_daily_digests", "schedule": crontab(hour=8, minute=0)},
+    "anchor-audit-chains": {
+        "task": "applications.anchors.tasks.anchor_audit_chains",
+        "schedule": crontab(hour=0, minute=30),
+    },
     "lapse-due-corrections": {"task": "applications.deadlines.tasks.lapse_due_corrections", "schedule": crontab(minute=20)},
     "dispatch-pending-notices": {
         "task": "applications.notices.tasks.dispatch_pending_notices",
@@ -212,6 +216,13 @@ SWEEP_CHUNK_SIZE = env.int("SWEEP_CHUNK_SIZE", default=2000)
 # Notices sent by one Celery task over one mail-server connection (applications.notices.tasks.enqueue).
 NOTICE_BATCH_SIZE = env.int("NOTICE_BATCH_SIZE", default=50)
 # Single-address notices marked sent together, in one transaction (a worker that dies part-way resends at most these).
+# The audit trail (README "Security"): the events' hash chain is keyed with this (HMAC-SHA256; required in production,
+# kept outside the database), and a daily digest of every case's chain head is appended to AUDIT_ANCHOR_LOG and
+# mailed to AUDIT_ANCHOR_RECIPIENTS (applications/anchors/). Changing the key breaks every chain written before.
+AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", default="development-audit-key-not-for-production")
+AUDIT_ANCHOR_LOG = env.path("AUDIT_ANCHOR_LOG", default=VAR_DIR / "audit" / "anchors.log")
+AUDIT_ANCHOR_RECIPIENTS = [address for _name, address in getaddresses(env.list("AUDIT_ANCHOR_RECIPIENTS", default=[]))]
+
 NOTICE_COMMIT_EVERY = env.int("NOTICE_COMMIT_EVERY", default=10)
 # Seconds a rendered page of the reviewer's queue is kept; any change to a case of the district renews it sooner
 # (applications/queue_cache.py). 0 turns the cache off.

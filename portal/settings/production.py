@@ -9,6 +9,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Links in e-mails: required, e.g. https://qyzc.example.gov.cn
 PORTAL_BASE_URL = env("PORTAL_BASE_URL")
+# The audit chain's key (HMAC): required, at least 32 characters, kept outside the database and its backups.
+AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Behind that TLS-terminating proxy the client's address (for lockouts and rate limits) is the last one it appends

@@ -20,6 +20,8 @@ SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003"]  # n
 # tests that start a real worker (tests/celery_harness.py) switch this off and send to the worker's queue.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 PORTAL_BASE_URL = "http://testserver"
+# No anchor log unless a test gives one (tests/applications/anchors): verify_audit_chain checks the chains alone.
+AUDIT_ANCHOR_LOG = None
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -133,16 +133,38 @@ def test_an_enterprise_session_lasts_its_own_idle_time(client, settings):
         assert client.get(reverse("accounts:profile")).status_code == 302
 
 
-def test_the_production_settings_pass_the_deployment_checks():
+def production_check(**overrides) -> subprocess.CompletedProcess:
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_", "DEBUG"))},
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_", "DEBUG", "AUDIT_"))},
         "DJANGO_SETTINGS_MODULE": "portal.settings.production",
         "SECRET_KEY": "x" * 20 + uuid.uuid4().hex + uuid.uuid4().hex,
         "ALLOWED_HOSTS": "portal.example.gov.cn",
         "PORTAL_BASE_URL": "https://portal.example.gov.cn",
         "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
+        "AUDIT_HMAC_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
     }
+    env = {k: v for k, v in {**env, **overrides}.items() if v is not None}
     command = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"]
-    result = subprocess.run(command, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(command, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_the_production_settings_pass_the_deployment_checks():
+    result = production_check()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_without_redis_fails_the_deployment_checks():
+    result = production_check(REDIS_URL=None)
+    assert result.returncode == 1 and "portal.E001" in result.stderr and "REDIS_URL is not set" in result.stderr
+
+
+@pytest.mark.parametrize("key", ["development-audit-key-not-for-production", "short"])
+def test_production_with_a_weak_audit_key_fails_the_deployment_checks(key):
+    result = production_check(AUDIT_HMAC_KEY=key)
+    assert result.returncode == 1 and "portal.E002" in result.stderr
+
+
+def test_production_refuses_to_start_without_an_audit_key():
+    result = production_check(AUDIT_HMAC_KEY=None)
+    assert result.returncode == 1 and "AUDIT_HMAC_KEY" in result.stderr

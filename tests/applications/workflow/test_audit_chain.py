@@ -13,20 +13,25 @@ from io import StringIO
 from types import SimpleNamespace
 
 import pytest
-from applications.sanctions.findings import finding_process, repayment_record
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from applications.audit import unkeyed_event_hash
 from applications.models import Application, Event, FraudFinding, Recovery
+from applications.sanctions.findings import finding_process, repayment_record
 from applications.workflow import apply_transition
+from measures.models import Measure
 from tests.celery_harness import database_url
 from tests.conftest import require_service
 from tests.factories import ApplicationFactory, EnterpriseUserFactory
 
 pytestmark = pytest.mark.django_db
+
+TRIGGER = "applications_event_append_only"
 
 
 @pytest.fixture
@@ -40,7 +45,13 @@ def history(make_application, measure, owner, reviewer):
     ]:
         apply_transition(application_id=case.pk, action=action, actor=actor, comment=comment)
     other = ApplicationFactory(status="under_review", measure=measure, created_by=EnterpriseUserFactory())
-    apply_transition(application_id=other.pk, action="final_review_pass", actor=reviewer, amount=Decimal("8000"))
+    apply_transition(
+        application_id=other.pk,
+        action="final_review_pass",
+        actor=reviewer,
+        amount=Decimal("8000"),
+        comment="按培训人数核定",
+    )
     return case
 
 
@@ -62,8 +73,15 @@ def broken() -> tuple[CommandError, str]:
 
 
 def sql(statement: str, *params) -> None:
+    """Run a statement as an insider with the tables' owner's rights: on PostgreSQL, one who switches the trigger that
+    refuses changes to events off for it (the production role has no such right, README "Production")."""
+    guarded = connection.vendor == "postgresql" and "applications_event" in statement
     with connection.cursor() as cursor:
+        if guarded:
+            cursor.execute(f"ALTER TABLE applications_event DISABLE TRIGGER {TRIGGER}")
         cursor.execute(statement, params)
+        if guarded:
+            cursor.execute(f"ALTER TABLE applications_event ENABLE TRIGGER {TRIGGER}")
 
 
 def head(case) -> tuple[int, str]:
@@ -268,7 +286,8 @@ def test_the_appending_code_sees_the_new_end_on_its_copy(history):
 
 def test_a_whole_life_paid_revoked_and_repaid_verifies(make_application, finance, district_admin):
     today = timezone.localdate()
-    case = make_application("approved")
+    case = make_application("finance_review")
+    apply_transition(application_id=case.pk, action="finance_approve", actor=finance, amount=Decimal("12000"))
     for amount in ["5000", "7000"]:
         apply_transition(
             application_id=case.pk,
@@ -294,8 +313,8 @@ def test_a_whole_life_paid_revoked_and_repaid_verifies(make_application, finance
         recovery_id=recovery.pk, user=finance, amount=Decimal("12000"), paid_on=today, bank_reference="HK-1"
     )
     chain = events(case)
-    assert len(chain) == 6 and head(case) == (6, chain[-1].hash)
-    assert verify() == "6 events of 1 applications checked, 0 problems: the audit trail is intact.\n"
+    assert len(chain) == 7 and head(case) == (7, chain[-1].hash)
+    assert verify() == "7 events of 1 applications checked, 0 problems: the audit trail is intact.\n"
 
 
 @pytest.mark.parametrize("vendor", ["postgresql", "sqlite"])
@@ -352,3 +371,126 @@ def test_a_database_made_by_the_bench_generator_verifies(policy_data):
     assert (
         Application.objects.filter(audit_sequence__gt=0).count() == Application.objects.exclude(status="draft").count()
     )
+
+
+# The key, the amounts outside the chain, and the database's refusal (issue 23, "Audit and money").
+
+
+def rechain_unkeyed(case) -> None:
+    """Recompute a case's chain, and its record of the end, with the plain SHA-256 an insider can compute."""
+    prev_hash = ""
+    for event in events(case):
+        event.prev_hash = prev_hash
+        event.hash = prev_hash = unkeyed_event_hash(event)
+        sql(
+            "UPDATE applications_event SET prev_hash = %s, hash = %s WHERE id = %s",
+            event.prev_hash,
+            event.hash,
+            event.pk,
+        )
+    sql("UPDATE applications_application SET audit_hash = %s WHERE id = %s", prev_hash, case.pk)
+
+
+def test_a_history_rewritten_and_rechained_without_the_key_is_found(history):
+    first = events(history)[0]
+    sql("UPDATE applications_event SET comment = %s WHERE id = %s", "材料齐全", first.pk)
+    rechain_unkeyed(history)
+    _error, report = broken()
+    assert f"({history.reference}), event #1" in report and "content does not match its hash" in report
+
+
+def test_the_chain_is_keyed_with_the_audit_key(history, settings):
+    assert events(history)[0].hash != unkeyed_event_hash(events(history)[0])
+    settings.AUDIT_HMAC_KEY = "another-key-that-an-insider-guessed-0123456789"
+    error, report = broken()
+    assert "4 problems" in str(error) and report.count("content does not match its hash") == 4
+
+
+@pytest.fixture
+def paid(make_application, finance):
+    """A case approved at 12,000 by finance and paid 5,000."""
+    case = make_application("finance_review")
+    apply_transition(application_id=case.pk, action="finance_approve", actor=finance, amount=Decimal("12000"))
+    apply_transition(
+        application_id=case.pk,
+        action="record_payment",
+        actor=finance,
+        amount=Decimal("5000"),
+        paid_on=timezone.localdate(),
+        bank_reference="CZ-20261123-1",
+    )
+    assert "intact" in verify()
+    return case
+
+
+def test_a_payment_amount_changed_with_raw_sql_is_found(paid):
+    sql("UPDATE applications_payment SET amount = 12000 WHERE application_id = %s", paid.pk)
+    error, report = broken()
+    assert "1 problems" in str(error)
+    assert report == (
+        f"application {paid.pk} ({paid.reference}): the payments (12000.00) are not those its events record (5000.00)\n"
+    )
+
+
+def test_a_payment_added_with_raw_sql_is_found(paid, finance):
+    sql(
+        "INSERT INTO applications_payment (application_id, paid_on, amount, bank_reference, recorded_by_id, "
+        "recorded_at) VALUES (%s, %s, 7000, 'CZ-FORGED', %s, %s)",
+        paid.pk,
+        timezone.localdate(),
+        finance.pk,
+        timezone.now(),
+    )
+    _error, report = broken()
+    assert "the payments (5000.00, 7000.00) are not those its events record (5000.00)" in report
+
+
+def test_an_approved_amount_changed_with_raw_sql_is_found(paid):
+    sql("UPDATE applications_application SET approved_amount = 99999999 WHERE id = %s", paid.pk)
+    _error, report = broken()
+    assert f"({paid.reference}): the approved amount 99999999.00 is not the 12000.00 its events record" in report
+
+
+def test_an_approved_amount_without_an_approval_event_is_found(paid, make_application, measure):
+    other = make_application("approved", measure=Measure.objects.exclude(pk=measure.pk).filter(monetary=True)[0])
+    _error, report = broken()
+    assert f"({other.reference}): the approved amount 12000.00 is not the - its events record" in report
+    assert paid.reference not in report
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE applications_event SET comment = 'x' WHERE application_id = %s",
+        "DELETE FROM applications_event WHERE application_id = %s",
+    ],
+)
+def test_postgresql_refuses_to_change_or_delete_an_event(history, statement):
+    require_service("PostgreSQL", connection.vendor == "postgresql", "the trigger is PostgreSQL's")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM applications_notice WHERE application_id = %s", [history.pk])
+        cursor.execute(statement, [history.pk])
+    assert [e.comment for e in events(history)] == ["请补充名单", "", "不符合条件"]
+
+
+def migration_apps():
+    """The models as the keying migration sees them (plain managers, as in any migration)."""
+    executor = MigrationExecutor(connection)
+    return executor.loader.project_state(("applications", KEYING[len("applications.migrations.") :])).apps
+
+
+KEYING = "applications.migrations.0012_audit_keyed_append_only"
+
+
+def test_the_migration_keys_an_unkeyed_chain_and_leaves_a_broken_one_broken(history):
+    other = Event.objects.exclude(application=history).get().application
+    rechain_unkeyed(history)
+    rechain_unkeyed(other)
+    sql("UPDATE applications_event SET comment = %s WHERE application_id = %s", "改过", other.pk)
+    assert "content does not match its hash" in broken()[1]
+
+    importlib.import_module(KEYING).key_the_chains(migration_apps(), SimpleNamespace(connection=connection))
+
+    error, report = broken()
+    assert "1 problems" in str(error) and other.reference in report and history.reference not in report
+    assert all(e.hash == e.compute_hash() for e in events(history)) and head(history)[1] == events(history)[-1].hash
