@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from io import BytesIO
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from portal.formatting import style_money_cells
+from portal.money import MoneySum
 
 from ..models import Application, Ban, Payment, Recovery, Status
 
@@ -113,7 +113,7 @@ def _sanction_sheets(workbook: Workbook, applications: QuerySet[Application]) ->
     recoveries = (
         Recovery.objects.filter(application__in=applications.values("pk"))
         .select_related("application", "enterprise", "district", "finding")
-        .annotate(repaid=Sum("repayments__amount"))
+        .annotate(repaid=MoneySum("repayments__amount"))
         .order_by("due_on", "pk")
     )
     _sheet(
@@ -139,8 +139,8 @@ def _sanction_sheets(workbook: Workbook, applications: QuerySet[Application]) ->
                 r.district.name,
                 r.finding.decision_number,
                 r.amount_due,
-                r.repaid or Decimal("0.00"),
-                r.amount_due - (r.repaid or Decimal("0.00")),
+                r.repaid,
+                r.amount_due - r.repaid,
                 r.due_on,
                 r.get_state_display(),
             ]

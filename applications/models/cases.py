@@ -6,13 +6,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import optional_amount
+from portal.money import MoneySum
 
 from ..audit import event_hash
 from .storage import PrivateStorage
@@ -246,7 +247,7 @@ class Application(models.Model):
         return self.status not in TERMINAL_STATUSES
 
     def paid_total(self) -> Decimal:
-        return self.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+        return self.payments.aggregate(total=MoneySum("amount"))["total"]
 
     def outstanding(self) -> Decimal | None:
         """Return what remains to be paid of the approved amount."""

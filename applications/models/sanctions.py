@@ -5,9 +5,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from portal.money import MoneySum
 
 from .cases import Application
 
@@ -171,7 +173,7 @@ class Recovery(models.Model):
         return f"{self.application} {self.amount_due}"
 
     def repaid_total(self) -> Decimal:
-        return self.repayments.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+        return self.repayments.aggregate(total=MoneySum("amount"))["total"]
 
     def outstanding(self) -> Decimal:
         return self.amount_due - self.repaid_total()

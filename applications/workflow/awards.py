@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from measures import rules
 from measures.estimation import estimate_measure
 from measures.models import Measure
+from portal.money import MoneySum
 
 from ..models import Application
 
@@ -42,7 +42,7 @@ def award_context(
         awards = awards.exclude(pk=exclude_pk)
     amount = Coalesce("approved_amount", "proposed_amount")
     this_year = awards.filter(submitted_at__year=on.year)
-    earlier_this_year = this_year.filter(measure=measure).aggregate(total=Sum(amount))["total"] or Decimal("0")
+    earlier_this_year = this_year.filter(measure=measure).aggregate(total=MoneySum(amount))["total"]
     earlier_this_item = Decimal("0")
     name = rules.item_name(project).casefold()
     scope = rules.item_scope(measure.rule_kind, measure.rule_params or {})
@@ -75,8 +75,8 @@ def award_context(
     if measure.document.annual_ceiling_quote and enterprise.prior_year_district_contribution is not None:
         annual_ceiling = enterprise.prior_year_district_contribution
         awarded_total = this_year.filter(measure__document__district=measure.document.district).aggregate(
-            total=Sum(amount)
-        )["total"] or Decimal("0")
+            total=MoneySum(amount)
+        )["total"]
     return rules.Context(
         earlier_this_year=earlier_this_year,
         earlier_this_item=earlier_this_item,
