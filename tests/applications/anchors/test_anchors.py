@@ -57,14 +57,14 @@ def verify() -> str:
 
 
 def tamper(statement: str, *params) -> None:
-    """An insider with the tables' owner's rights (on PostgreSQL, the trigger switched off for the statement)."""
+    """An insider with a superuser's rights (on PostgreSQL, the trigger switched off for the statement)."""
     guarded = connection.vendor == "postgresql" and "applications_event" in statement
     with connection.cursor() as cursor:
         if guarded:
-            cursor.execute("ALTER TABLE applications_event DISABLE TRIGGER applications_event_append_only")
+            cursor.execute("SET session_replication_role = replica")
         cursor.execute(statement, params)
         if guarded:
-            cursor.execute("ALTER TABLE applications_event ENABLE TRIGGER applications_event_append_only")
+            cursor.execute("SET session_replication_role = origin")
 
 
 def test_the_anchor_covers_every_chain_head_at_the_start_of_the_day(cases, log):
