@@ -7,7 +7,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from .credit_code import normalize_credit_code, validate_credit_code
-from .models import Certification, Enterprise, User
+from .models import Certification, ClaimStatus, Enterprise, User
 from .services import PROFILE_FIELDS, STAFF_ONLY_FIELDS
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -42,8 +42,13 @@ class RegistrationForm(forms.Form):
 
     def clean_credit_code(self):
         code = normalize_credit_code(self.cleaned_data["credit_code"])
-        if Enterprise.objects.filter(credit_code=code).exists():
-            raise forms.ValidationError(_("该统一社会信用代码已注册。如需加入，请联系贵企业的平台管理员邀请您。"))
+        if Enterprise.objects.filter(credit_code=code).exclude(claim_status=ClaimStatus.REMOVED).exists():
+            raise forms.ValidationError(
+                _(
+                    "该统一社会信用代码已注册。如需加入，请联系贵企业的平台管理员邀请您；"
+                    "如贵企业从未在本平台注册，请持营业执照联系平台管理员核验并撤销错误的认领。"
+                )
+            )
         return code
 
     def clean_email(self):
@@ -161,3 +166,25 @@ class OTPTokenForm(forms.Form):
 
     def clean_token(self):
         return re.sub(r"\s", "", self.cleaned_data["token"])
+
+
+class ClaimReviewForm(forms.Form):
+    """An administrator's decision on an enterprise's claim to its credit code, with what it rests on."""
+
+    decision = forms.ChoiceField(
+        label=_("决定"),
+        choices=[
+            ("verified", _("核验通过：营业执照与所填信用代码、名称一致")),
+            ("removed", _("撤销认领：认领人不是该企业")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    evidence = forms.CharField(
+        label=_("核验依据"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "如：营业执照副本原件核对（注册号、名称、法定代表人一致），或国家企业信用信息公示系统查询结果及编号；"
+            "撤销时写明依据（如真实企业出具的营业执照和情况说明）。"
+        ),
+    )

@@ -13,9 +13,12 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
-from .models import Enterprise, ProfileVersion, User
+from .models import ClaimReview, ClaimStatus, Enterprise, ProfileVersion, User
 
 STAFF_ONLY_FIELDS = {"on_dishonesty_list"}
 CONFIRMATION_SALT = "accounts.email-confirmation"
@@ -125,18 +128,32 @@ def _send(template: str, *, to: str, context: dict[str, Any]) -> None:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
 
 
+def _confirmation_state(user: User) -> str:
+    """Return a digest of what a confirmation link may only be used with: the password, whether the address is
+    confirmed and whether the account is active. Confirming changes it, so a link works once; so does a new
+    password or a deactivation."""
+    state = f"{user.password}|{user.email_confirmed}|{user.is_active}"
+    return salted_hmac(CONFIRMATION_SALT, state, algorithm="sha256").hexdigest()[:32]
+
+
 def confirmation_token(user: User) -> str:
-    return signing.dumps({"user": user.pk, "email": user.email}, salt=CONFIRMATION_SALT)
+    return signing.dumps(
+        {"user": user.pk, "email": user.email, "state": _confirmation_state(user)}, salt=CONFIRMATION_SALT
+    )
 
 
 def user_from_confirmation_token(token: str) -> User | None:
-    """Return the user a confirmation link was made for, or None if it is forged, expired or out of date."""
+    """Return the user a confirmation link was made for, or None if it is forged, expired, used or out of date."""
     try:
         data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
     except signing.BadSignature:
         return None
     user = User.objects.filter(pk=data.get("user")).first()
-    return user if user and user.email == data.get("email") else None
+    if user is None or user.email != data.get("email"):
+        return None
+    if not constant_time_compare(str(data.get("state", "")), _confirmation_state(user)):
+        return None
+    return user
 
 
 @transaction.atomic
@@ -167,24 +184,99 @@ def enterprise_register(
     return enterprise
 
 
-def user_confirm_email(*, user: User) -> None:
-    user.is_active = True
-    user.email_confirmed = True
-    user.save(update_fields=["is_active", "email_confirmed"])
+def user_confirm_registration(*, user: User) -> bool:
+    """Activate an account registered and never confirmed; return False for any other account.
+
+    Only a registration's first confirmation activates: an account an administrator deactivated (or whose claim
+    was removed) stays inactive whatever link is opened.
+    """
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.is_active or user.email_confirmed or not user.has_usable_password() or user.last_login is not None:
+            return False
+        user.is_active = True
+        user.email_confirmed = True
+        user.save(update_fields=["is_active", "email_confirmed"])
+    return True
+
+
+def user_mark_email_confirmed(*, user: User) -> None:
+    """Record that the address works (a reset or invitation link reached it); never changes whether it may sign in."""
+    if not user.email_confirmed:
+        user.email_confirmed = True
+        user.save(update_fields=["email_confirmed"])
+
+
+class InvitationRefused(Exception):
+    """An invitation the owner may not send now; the message is Chinese."""
+
+
+def invitations_left_today(user: User) -> int:
+    """Return how many colleagues the owner may still invite today (Beijing time)."""
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    sent = User.objects.filter(invited_by=user, date_joined__gte=start).count()
+    return max(settings.INVITATIONS_PER_DAY - sent, 0)
 
 
 @transaction.atomic
 def enterprise_invite_user(*, enterprise: Enterprise, invited_by: User, email: str, name: str, base_url: str) -> User:
-    """Create a colleague's account; the invitation link lets them choose a password (and confirms the address)."""
+    """Create a colleague's account; the invitation link lets them choose a password (and confirms the address).
+
+    At most INVITATIONS_PER_DAY a day per owner; the e-mail carries no text the inviter typed (not even the name),
+    only the enterprise's credit code and the link, so it cannot be made into someone else's message.
+    """
     from django.contrib.auth.tokens import default_token_generator
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
-    user = User(username=email.lower(), email=email.lower(), first_name=name, enterprise=enterprise)
+    User.objects.select_for_update().filter(pk=invited_by.pk).get()  # one invitation of the owner at a time
+    if invitations_left_today(invited_by) <= 0:
+        raise InvitationRefused(
+            _("每个企业管理员每天最多邀请 %(n)s 位同事，今天的邀请次数已用完，请明天再试。")
+            % {"n": settings.INVITATIONS_PER_DAY}
+        )
+    user = User(
+        username=email.lower(), email=email.lower(), first_name=name, enterprise=enterprise, invited_by=invited_by
+    )
     user.set_unusable_password()
     user.save()
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     link = base_url + reverse("accounts:password_reset_confirm", args=[uid, default_token_generator.make_token(user)])
-    context = {"user": user, "enterprise": enterprise, "invited_by": invited_by, "link": link}
+    context = {"credit_code": enterprise.credit_code, "link": link}
     transaction.on_commit(lambda: _send("invite", to=user.email, context=context))
     return user
+
+
+# Credit-code claims: registering claims a code; an administrator verifies it against the business licence, or
+# removes a wrong claim (which frees the code for the enterprise it belongs to).
+
+
+@transaction.atomic
+def claim_verify(*, enterprise: Enterprise, user: User, evidence: str) -> ClaimReview:
+    """Record that an administrator has seen the business licence: the enterprise may now submit applications."""
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if enterprise.claim_status == ClaimStatus.REMOVED:
+        raise ValueError(_("该认领已撤销，不能再核验。"))
+    enterprise.claim_status = ClaimStatus.VERIFIED
+    enterprise.save(update_fields=["claim_status"])
+    return ClaimReview.objects.create(
+        enterprise=enterprise, decision=ClaimReview.Decision.VERIFIED, evidence=evidence.strip(), decided_by=user
+    )
+
+
+@transaction.atomic
+def claim_remove(*, enterprise: Enterprise, user: User, evidence: str) -> ClaimReview:
+    """Remove a wrong claimant: every account of the claim is deactivated and can no longer set a password from an
+    old link, and the credit code is free for the enterprise it belongs to. The record and its cases are kept."""
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if enterprise.claim_status == ClaimStatus.REMOVED:
+        raise ValueError(_("该认领已撤销。"))
+    enterprise.claim_status = ClaimStatus.REMOVED
+    enterprise.save(update_fields=["claim_status"])
+    for member in enterprise.users.select_for_update():
+        member.is_active = False
+        member.set_unusable_password()  # old reset, invitation and confirmation links die with the password
+        member.save(update_fields=["is_active", "password"])
+    return ClaimReview.objects.create(
+        enterprise=enterprise, decision=ClaimReview.Decision.REMOVED, evidence=evidence.strip(), decided_by=user
+    )

@@ -84,24 +84,31 @@ def register_sent(request):
 
 
 def confirm(request, token: str):
+    """Confirm a registration's address: the link works once, only for an account never confirmed or deactivated."""
     user = services.user_from_confirmation_token(token)
-    if user is None:
+    if user is None or not services.user_confirm_registration(user=user):
         return render(request, "accounts/confirm_failed.html", status=400)
-    services.user_confirm_email(user=user)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, _("邮箱已确认，欢迎使用。请先完善企业信息，以便匹配可申报的政策。"))
     return redirect("accounts:profile")
 
 
 class PasswordSetView(auth_views.PasswordResetConfirmView):
-    """Set a password from a reset or invitation link; following the link also confirms the e-mail address."""
+    """Set a password from a reset or invitation link; following the link also confirms the e-mail address.
+
+    A deactivated account's links are refused, and setting a password never activates an account.
+    """
 
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.user_confirm_email(user=form.user)
+        services.user_mark_email_confirmed(user=form.user)
         return response
 
 
@@ -153,17 +160,27 @@ def team(request):
         if not is_owner:
             raise PermissionDenied(_("只有企业管理员可以邀请同事。"))
         if form.is_valid():
-            services.enterprise_invite_user(
-                enterprise=enterprise,
-                invited_by=request.user,
-                email=form.cleaned_data["email"],
-                name=form.cleaned_data["name"],
-                base_url=_base_url(request),
-            )
-            messages.success(request, _("邀请已发送至 %(email)s。") % {"email": form.cleaned_data["email"]})
-            return redirect("accounts:team")
+            try:
+                services.enterprise_invite_user(
+                    enterprise=enterprise,
+                    invited_by=request.user,
+                    email=form.cleaned_data["email"],
+                    name=form.cleaned_data["name"],
+                    base_url=_base_url(request),
+                )
+            except services.InvitationRefused as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("邀请已发送至 %(email)s。") % {"email": form.cleaned_data["email"]})
+                return redirect("accounts:team")
     users = enterprise.users.order_by("date_joined")
-    return render(request, "accounts/team.html", {"users": users, "form": form, "is_owner": is_owner})
+    context = {
+        "users": users,
+        "form": form,
+        "is_owner": is_owner,
+        "invitations_left": services.invitations_left_today(request.user) if is_owner else None,
+    }
+    return render(request, "accounts/team.html", context)
 
 
 def _next_url(request, default: str) -> str:

@@ -75,8 +75,6 @@ class Ban(models.Model):
         return self.clause_quote
 
 
-class FraudFinding(models.Model):
-    """A district administrator's record that an award was obtained by fraud (弄虚作假骗取奖励补贴).
 class BanAmendment(models.Model):
     """A change to a ban's end (e.g. after a court ruling or an administrative reconsideration): its own act, with
     the reason and the document it rests on, written to the case's audit trail and told to the enterprise."""
@@ -100,6 +98,8 @@ class BanAmendment(models.Model):
         return f"{self.ban} {self.previous_ends_on} → {self.ends_on}"
 
 
+class FraudFinding(models.Model):
+    """A district administrator's record that an award was obtained by fraud (弄虚作假骗取奖励补贴).
 
     Saving one queues `applications.sanctions.tasks.process_fraud_finding`, which revokes the award, opens the recovery of the
     full amount paid (全额收缴) and bans the enterprise from the district's subsidies for three years.

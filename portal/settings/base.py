@@ -263,6 +263,8 @@ RATE_LIMITS = {
     "objection": env("RATE_LIMIT_OBJECTION", default="5/h"),
 }
 RATELIMIT_IP_META_KEY = "accounts.security.client_ip"
+# Colleagues an enterprise's owner may invite a day (counted in the database, Beijing time).
+INVITATIONS_PER_DAY = env.int("INVITATIONS_PER_DAY", default=5)
 # The Redis cache (portal.cache, Django's with its client reused) increments atomically (INCR) but is not on
 # django-ratelimit's list of known backends.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]

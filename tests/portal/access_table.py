@@ -524,6 +524,19 @@ for _label, (_get, _edit, _deletes) in LIBRARY.items():
     )
     add(_unnamed(_label), Case(_bare_url(_label, _get), get=staff(REDIRECT)))
 
+# An enterprise's claim to its credit code: the platform's superuser verifies it (or removes a wrong claimant).
+add(
+    "admin:accounts_enterprise_claim",
+    Case(
+        url("admin:accounts_enterprise_claim", lambda w: w.enterprise_a.pk),
+        get=staff(FORBIDDEN, superuser=OK),
+        post=staff(FORBIDDEN, superuser=REDIRECT),
+        data=lambda w: {"decision": "verified", "evidence": "营业执照副本原件核对一致。"},
+        probe=count("accounts.claimreview"),
+        changes=frozenset({SUPERUSER}),
+    ),
+)
+
 for _view in ("config", "qrcode"):
     # A device's secret, as a URI and as a QR code: only for whoever may manage devices.
     add(
