@@ -153,11 +153,26 @@ class TransitionForm(forms.Form):
     due_on = forms.DateField(label=gettext_lazy("补正截止日期"), required=False, widget=date_input())
     paid_on = forms.DateField(label=gettext_lazy("拨付日期"), required=False, widget=date_input())
     bank_reference = forms.CharField(label=gettext_lazy("银行流水号"), max_length=64, required=False)
+    # The case's audit sequence as the page showed it: the action is refused if anything happened since.
+    seen = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
-    def __init__(self, *args, transition: Transition, application: Application | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        transition: Transition,
+        application: Application | None = None,
+        seen: int | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.transition = transition
         action = transition.action
+        if application is None:
+            del self.fields["seen"]  # bulk: one seen_<pk> per case, in the page itself
+        else:
+            self.fields["seen"].required = True
+            self.fields["seen"].initial = application.audit_sequence if seen is None else seen
+            self.fields["seen"].error_messages["required"] = _("页面已过期，请重新打开该申请后再办理。")
         self.fields["comment"].required = transition.needs_comment
         self.fields["comment"].label = COMMENT_LABELS.get(action, self.fields["comment"].label)
         if transition.amount:
@@ -280,3 +295,13 @@ class RepaymentForm(forms.Form):
     amount = forms.DecimalField(label=gettext_lazy("退回金额（元）"), max_digits=14, decimal_places=2, min_value=0.01)
     paid_on = forms.DateField(label=gettext_lazy("退回日期"), widget=date_input())
     bank_reference = forms.CharField(label=gettext_lazy("银行流水号"), max_length=64)
+
+
+class BanAmendmentForm(forms.Form):
+    """A change to a ban's last day, with the document it rests on (e.g. a court ruling) and the reason."""
+
+    ends_on = forms.DateField(label=gettext_lazy("变更后截止日"), widget=date_input())
+    document_number = forms.CharField(
+        label=gettext_lazy("依据文书编号"), max_length=100, help_text=gettext_lazy("如判决书、复议决定书文号。")
+    )
+    reason = forms.CharField(label=gettext_lazy("变更理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -36,7 +36,7 @@ from ..models import (
     Objection,
     Payment,
 )
-from ..workflow import TRANSITIONS, Transition, TransitionError, apply_transition, available_transitions
+from ..workflow import TRANSITIONS, Stale, Transition, TransitionError, apply_transition, available_transitions
 from ..workflow.permissions import Role, applications_visible_to, is_workflow_staff
 from . import queue_cache
 from .base import EXPORT_ROLES, ROLE_OF_STAFF, RestrictedAdmin, money_display
@@ -213,9 +213,12 @@ class ApplicationAdmin(RestrictedAdmin):
         "amount_ceiling_shown",
         "discretionary",
         "proposed_amount_shown",
+        "proposal_state",
         "approved_amount_shown",
         "paid",
         "profile_version",
+        "enterprise_name",
+        "enterprise_credit_code",
         "submitted_at",
         "correction_request",
         "correction_due_on",
@@ -224,6 +227,7 @@ class ApplicationAdmin(RestrictedAdmin):
         "publicity_starts_on",
         "publicity_ends_on",
         "rejection_reason",
+        "ban_override_at",
         "created_by",
         "created_at",
         "updated_at",
@@ -279,6 +283,15 @@ class ApplicationAdmin(RestrictedAdmin):
     @admin.display(description=gettext_lazy("已拨付"))
     def paid(self, obj):
         return format_money(obj.paid_total())
+
+    @admin.display(description=gettext_lazy("拟支持金额审批"))
+    def proposal_state(self, obj):
+        if not obj.proposal_needs_approval:
+            return "-"
+        if obj.proposal_approved_by_id is None:
+            return _("高于系统测算金额，待部门负责人或区级管理员同意（理由见办理记录）")
+        approver = obj.proposal_approved_by
+        return _("高于系统测算金额，已由 %(name)s 同意") % {"name": approver.get_full_name() or approver.username}
 
     @admin.display(description=gettext_lazy("申报数据"))
     def inputs_table(self, obj):
@@ -412,7 +425,16 @@ class ApplicationAdmin(RestrictedAdmin):
         form = TransitionForm(request.POST if "apply" in request.POST else None, transition=transition)
         if form.is_valid():
             for application in queryset:
-                self._apply(request, application, transition, form)
+                seen = request.POST.get(f"seen_{application.pk}", "")
+                if not seen.isdigit():
+                    self.message_user(
+                        request,
+                        _("%(reference)s：页面已过期，未办理，请重新选择后再办理。")
+                        % {"reference": application.reference},
+                        messages.ERROR,
+                    )
+                    continue
+                self._apply(request, application, transition, form, seen_version=int(seen))
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -420,13 +442,17 @@ class ApplicationAdmin(RestrictedAdmin):
             "title": transition.label,
             "transition": transition,
             "form": form,
-            "applications": queryset,
+            # Each case as shown now: the page sends back the audit sequence it showed (seen_<pk>).
+            "applications": queryset.only(*QueueChangeList.columns, "audit_sequence"),
             "action_name": f"do_{transition.action}",
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "applications/admin/transition.html", context)
 
-    def _apply(self, request, application: Application, transition: Transition, form: TransitionForm) -> bool:
+    def _apply(
+        self, request, application: Application, transition: Transition, form: TransitionForm, seen_version: int
+    ) -> TransitionError | None:
+        """Apply the action to a case as its page showed it (seen_version); return the error, if any."""
         data = form.cleaned_data
         extra = {key: data[key] for key in ("due_on", "paid_on", "bank_reference") if data.get(key)}
         try:
@@ -436,17 +462,18 @@ class ApplicationAdmin(RestrictedAdmin):
                 actor=request.user,
                 comment=data.get("comment") or "",
                 amount=data.get("amount"),
+                seen_version=seen_version,
                 **extra,
             )
         except TransitionError as error:
             detail = "；".join(error.problems)
             self.message_user(request, f"{application.reference}：{error.message}{detail}", messages.ERROR)
-            return False
+            return error
         self.message_user(
             request,
             _("%(reference)s：已%(action)s。") % {"reference": application.reference, "action": transition.label},
         )
-        return True
+        return None
 
     def transition_view(self, request, object_id: int, action: str):
         application = get_object_or_404(self.get_queryset(request), pk=object_id)
@@ -461,10 +488,19 @@ class ApplicationAdmin(RestrictedAdmin):
                 messages.ERROR,
             )
             return HttpResponseRedirect(reverse("admin:applications_application_change", args=[application.pk]))
+        change_url = reverse("admin:applications_application_change", args=[application.pk])
+        seen = request.GET.get("seen", "")
+        if request.method == "GET" and seen.isdigit() and int(seen) != application.audit_sequence:
+            self.message_user(
+                request,
+                _("您打开申请页面后，该申请已有新的办理记录，请先核对下面的当前情况再办理。"),
+                messages.WARNING,
+            )
         form = TransitionForm(request.POST or None, transition=transition, application=application)
         if request.method == "POST" and form.is_valid():
-            if self._apply(request, application, transition, form):
-                return HttpResponseRedirect(reverse("admin:applications_application_change", args=[application.pk]))
+            error = self._apply(request, application, transition, form, seen_version=form.cleaned_data["seen"])
+            if error is None or isinstance(error, Stale):
+                return HttpResponseRedirect(change_url)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

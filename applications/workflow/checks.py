@@ -16,14 +16,59 @@ def submission_problems(application: Application, on: datetime.date | None = Non
     """Return why the case cannot be submitted on the given day (empty when it can)."""
     on = on or timezone.localdate()
     return [
+        *claim_problems(application),
         *window_problems(application, on),
         *relative_deadline_problems(application, on),
         *document_problems(application, on),
         *ban_problems(application, on),
         *duplicate_problems(application),
         *declaration_problems(application),
+        *headcount_problems(application),
         *eligibility_and_cap_problems(application, on),
     ]
+
+
+def claim_problems(application: Application) -> list[str]:
+    """An enterprise whose claim to its credit code no administrator has verified cannot submit."""
+    if application.enterprise.is_verified:
+        return []
+    return [
+        _(
+            "贵企业对统一社会信用代码 %(code)s 的认领尚未核验，暂不能提交申请（草稿已保存）。"
+            "请将加盖公章的营业执照副本复印件交平台管理员核验，核验后即可提交。"
+        )
+        % {"code": application.enterprise.credit_code}
+    ]
+
+
+def headcount_problems(application: Application) -> list[str]:
+    """Numbers of persons the form asks for cannot exceed the staff the enterprise's profile states.
+
+    Persons trained, hired, insured or placed are the enterprise's own staff; a figure above the profile's is
+    either a typing error or needs the profile brought up to date first (which keeps a version the reviewer sees).
+    """
+    from .estimates import rule_inputs
+
+    staff = application.enterprise.employees
+    if staff is None:
+        return []
+    problems = []
+    for spec in rule_inputs(application.measure):
+        if spec.type != "integer" or str(spec.unit) != "人":
+            continue
+        try:
+            persons = int(str(application.inputs.get(spec.name) or "").strip())
+        except ValueError:
+            continue  # parse_inputs reports it
+        if persons > staff:
+            problems.append(
+                _(
+                    "“%(label)s”填写为 %(persons)s 人，超过企业信息中的从业人员 %(staff)s 人。"
+                    "请核对；如从业人员已增加，请先更新企业信息。"
+                )
+                % {"label": spec.label, "persons": persons, "staff": staff}
+            )
+    return problems
 
 
 def relative_deadline_problems(application: Application, on: datetime.date) -> list[str]:
@@ -84,13 +129,17 @@ def document_problems(application: Application, on: datetime.date) -> list[str]:
     ]
 
 
+def blocking_bans(application: Application, on: datetime.date):
+    """Return the enterprise's bans in the case's district in force on the day, less those a district administrator
+    recorded the case may go on despite (Application.ban_override_at: the bans that existed then)."""
+    bans = Ban.objects.active(on).filter(enterprise_id=application.enterprise_id, district_id=application.district_id)
+    if application.ban_override_at is not None:
+        bans = bans.exclude(created_at__lte=application.ban_override_at)
+    return bans
+
+
 def ban_problems(application: Application, on: datetime.date) -> list[str]:
-    ban = (
-        Ban.objects.active(on)
-        .filter(enterprise_id=application.enterprise_id, district_id=application.district_id)
-        .order_by("-ends_on")
-        .first()
-    )
+    ban = blocking_bans(application, on).select_related("district").order_by("-ends_on").first()
     if ban is None:
         return []
     return [

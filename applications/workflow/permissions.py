@@ -17,6 +17,7 @@ class Role(StrEnum):
     REVIEWER = "reviewer"
     FINANCE = "finance"
     DISTRICT_ADMIN = "district_admin"
+    HEAD = "head"  # a reviewer marked 负责人 of a lead department: the second person on a proposal
     SYSTEM = "system"
 
 
@@ -66,7 +67,9 @@ def roles_for(user: User | None, application: Application) -> set[Role]:
     match user.role:
         case StaffRole.REVIEWER:
             leads = application.measure.lead_departments.filter(pk=user.department_id)
-            return {Role.REVIEWER} if leads.exists() else set()
+            if not leads.exists():
+                return set()
+            return {Role.REVIEWER, Role.HEAD} if user.is_head else {Role.REVIEWER}
         case StaffRole.FINANCE:
             return {Role.FINANCE}
         case StaffRole.DISTRICT_ADMIN:

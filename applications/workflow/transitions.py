@@ -23,8 +23,10 @@ from accounts.models import User
 from accounts.services import profile_record_version
 from measures.workdays import add_working_days, working_period_end
 
-from ..models import AWARDED_STATUSES, Application, Event, Payment, Status
+from ..models import AWARDED_STATUSES, Application, Event, Status
+from . import safeguards
 from .checks import submission_problems
+from .errors import Forbidden, Invalid, NotAllowedNow, Stale, TransitionError  # noqa: F401  (callers import them here)
 from .estimates import estimate, parse_inputs
 from .permissions import Role, roles_for
 from .signals import transition_applied
@@ -42,12 +44,14 @@ class Transition:
     action: str
     label: str | Promise
     sources: frozenset[Status]
-    target: Status
+    target: Status | None  # None: the case stays where it is (a recorded decision, not a move)
     roles: frozenset[Role]
     needs_comment: bool = False
     amount: str = ""  # "required", "optional" or "" (no amount)
     bulk: bool = False  # safe to apply to many cases with one comment
     target_when_partly_paid: Status | None = None
+    # Offered only when this says the case needs it (e.g. a proposal waiting for approval); the effect checks again.
+    offered_when: Callable[[Application], bool] | None = None
 
 
 def _t(action, label, sources, target, roles, **kwargs) -> Transition:
@@ -55,6 +59,9 @@ def _t(action, label, sources, target, roles, **kwargs) -> Transition:
 
 
 E, R, F, A, SYS = Role.ENTERPRISE, Role.REVIEWER, Role.FINANCE, Role.DISTRICT_ADMIN, Role.SYSTEM
+HEAD = Role.HEAD
+# Open cases after submission, until the money is paid: where a ban may stop them.
+BANNABLE_STATES = REVIEW_STATES | {S.RETURNED, S.PUBLICITY, S.FINANCE_REVIEW, S.APPROVED, S.DISBURSING}
 
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
@@ -77,6 +84,23 @@ TRANSITIONS: dict[str, Transition] = {
             S.REVIEWED,
             {R},
             amount="required",
+        ),
+        _t(
+            "approve_proposal",
+            gettext_lazy("同意高于测算金额的拟支持金额"),
+            {S.REVIEWED},
+            None,
+            {HEAD, A},
+            offered_when=safeguards.proposal_pending,
+        ),
+        _t(
+            "refuse_proposal",
+            gettext_lazy("不同意拟支持金额，退回终审"),
+            {S.REVIEWED},
+            S.UNDER_REVIEW,
+            {HEAD, A},
+            needs_comment=True,
+            offered_when=safeguards.proposal_pending,
         ),
         _t("mark_sampled", gettext_lazy("抽中核实"), {S.REVIEWED}, S.VERIFICATION, {R}, bulk=True),
         _t("verify", gettext_lazy("核实无误"), {S.VERIFICATION}, S.REVIEWED, {R}),
@@ -125,6 +149,16 @@ TRANSITIONS: dict[str, Transition] = {
             {E},
         ),
         _t("lapse", gettext_lazy("逾期未补正，视为放弃"), {S.RETURNED}, S.LAPSED, {SYS, A}, bulk=True),
+        # A ban stops a case at approval and payment, unless a district administrator records why it should not.
+        _t(
+            "override_ban",
+            gettext_lazy("登记禁止申请期间继续办理的理由"),
+            BANNABLE_STATES,
+            None,
+            {A},
+            needs_comment=True,
+            offered_when=safeguards.is_banned,
+        ),
         # Carried out by the portal (applications.sanctions) after a district administrator records a fraud finding.
         _t(
             "revoke",
@@ -139,27 +173,6 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-class TransitionError(Exception):
-    """A transition that cannot be applied; the message is Chinese and shown to the person who tried."""
-
-    def __init__(self, message: str, problems: list[str] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.problems = problems or []
-
-
-class NotAllowedNow(TransitionError):
-    """The case is not (or no longer) in a state the action starts from."""
-
-
-class Forbidden(TransitionError):
-    """The person may not take this action on this case."""
-
-
-class Invalid(TransitionError):
-    """A comment, amount or date is missing or wrong, or a rule refuses the action today."""
-
-
 @dataclass
 class Context:
     actor: User | None
@@ -172,7 +185,13 @@ class Context:
 def available_transitions(user: User | None, application: Application) -> list[Transition]:
     """Return the actions the person may take on the case in its present state."""
     roles = roles_for(user, application)
-    return [t for t in TRANSITIONS.values() if application.status in t.sources and roles & t.roles]
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if application.status in t.sources
+        and roles & t.roles
+        and (t.offered_when is None or t.offered_when(application))
+    ]
 
 
 # Effects: what each action changes besides the status. Each may raise Invalid.
@@ -201,6 +220,7 @@ def _submission(application: Application, ctx: Context) -> None:
     version = profile_record_version(enterprise=enterprise, user=ctx.actor)
     application.profile_version = version or enterprise.profile_versions.order_by("-number").first()
     application.submitted_at = timezone.now()
+    application.enterprise_name, application.enterprise_credit_code = enterprise.name, enterprise.credit_code
 
 
 def _return_for_correction(application: Application, ctx: Context) -> None:
@@ -215,6 +235,7 @@ def _final_review_pass(application: Application, ctx: Context) -> None:
     ceiling = application.amount_ceiling
     if ceiling is not None and ctx.amount > ceiling:
         raise Invalid(_("拟支持金额不能超过条款规定的上限 %(ceiling)s 元。") % {"ceiling": ceiling})
+    safeguards.bound_proposal(application, ctx.amount, ctx.comment)
     application.proposed_amount = ctx.amount
 
 
@@ -224,6 +245,7 @@ def _mark_sampled(application: Application, ctx: Context) -> None:
 
 
 def _start_publicity(application: Application, ctx: Context) -> None:
+    safeguards.refuse_pending_proposal(application)
     days = application.measure.publicity_working_days or DEFAULT_PUBLICITY_WORKING_DAYS
     application.publicity_starts_on = ctx.on
     application.publicity_ends_on = working_period_end(ctx.on, days)
@@ -235,6 +257,7 @@ def _end_publicity(application: Application, ctx: Context) -> None:
 
 
 def _finance_approve(application: Application, ctx: Context) -> None:
+    safeguards.refuse_if_banned(application, ctx.on)
     amount = application.proposed_amount if ctx.amount is None else ctx.amount
     if amount is None or amount <= 0:
         raise Invalid(_("请填写批准金额。"))
@@ -252,19 +275,14 @@ def _record_payment(application: Application, ctx: Context) -> None:
         raise Invalid(_("请填写拨付日期和银行流水号。"))
     if paid_on > ctx.on:
         raise Invalid(_("拨付日期不能晚于今天。"))
+    safeguards.refuse_if_banned(application, ctx.on)
     outstanding = application.outstanding()
     if outstanding is None or ctx.amount > outstanding:
         raise Invalid(
             _("累计拨付金额不能超过批准金额 %(approved)s 元；尚可拨付 %(outstanding)s 元。")
             % {"approved": application.approved_amount, "outstanding": outstanding or Decimal("0.00")}
         )
-    Payment.objects.create(
-        application=application,
-        paid_on=paid_on,
-        amount=ctx.amount,
-        bank_reference=bank_reference,
-        recorded_by=ctx.actor,
-    )
+    safeguards.record_payment_once(application, ctx.actor, paid_on, ctx.amount, bank_reference)
 
 
 def _reject(application: Application, ctx: Context) -> None:
@@ -288,12 +306,16 @@ EFFECTS: dict[str, Callable[[Application, Context], None]] = {
     "record_payment": _record_payment,
     "reject": _reject,
     "lapse": _lapse,
+    "approve_proposal": safeguards.approve_proposal,
+    "refuse_proposal": safeguards.refuse_proposal,
+    "override_ban": safeguards.override_ban,
 }
 
 AMOUNT_FIELDS = {
     "submit": "estimate_amount",
     "resubmit": "estimate_amount",
     "final_review_pass": "proposed_amount",
+    "approve_proposal": "proposed_amount",
     "finance_approve": "approved_amount",
     "record_payment": "payment",
 }
@@ -330,12 +352,15 @@ def apply_transition(
     comment: str = "",
     amount: Decimal | None = None,
     on: datetime.date | None = None,
+    seen_version: int | None = None,
     **data: Any,
 ) -> Application:
     """Apply one action to a case with its row locked, write the audit event and announce it.
 
-    `actor` None is the portal itself (scheduled tasks, a public objection). Raises a TransitionError subclass
-    with a Chinese message when the action cannot be taken.
+    `actor` None is the portal itself (scheduled tasks, a public objection). `seen_version` is the case's audit
+    sequence on the page the person acted from: if anything was recorded on the case since, the action is refused
+    (Stale) rather than applied to a case they have not seen. Raises a TransitionError subclass with a Chinese
+    message when the action cannot be taken.
     """
     transition = TRANSITIONS.get(action)
     if transition is None:
@@ -352,6 +377,14 @@ def apply_transition(
         )
         if not roles_for(actor, application) & transition.roles:
             raise Forbidden(_("您无权对该申请执行“%(action)s”。") % {"action": transition.label})
+        if seen_version is not None and application.audit_sequence != seen_version:
+            raise Stale(
+                _(
+                    "您打开页面后，该申请已有新的办理记录（当前状态：%(status)s），“%(action)s”未执行。"
+                    "请查看最新办理情况后再决定。"
+                )
+                % {"status": application.get_status_display(), "action": transition.label}
+            )
         if application.status not in transition.sources:
             raise NotAllowedNow(
                 _("该申请当前状态为“%(status)s”，不能“%(action)s”。可能已由他人处理，请刷新页面后查看。")
@@ -361,7 +394,7 @@ def apply_transition(
         effect = EFFECTS.get(action)
         if effect:
             effect(application, ctx)
-        application.status = transition.target
+        application.status = transition.target or from_status
         if transition.target_when_partly_paid and application.outstanding() > 0:
             application.status = transition.target_when_partly_paid
         if application.status != from_status:

@@ -55,6 +55,12 @@ def reviewer(chaoyang):
 
 
 @pytest.fixture
+def head(chaoyang):
+    """The head (负责人) of 区人力社保局, the measure's lead department: the second person on a proposal."""
+    return StaffUserFactory(role=StaffRole.REVIEWER, department=department(chaoyang, "区人力社保局"), is_head=True)
+
+
+@pytest.fixture
 def other_reviewer(chaoyang):
     return StaffUserFactory(role=StaffRole.REVIEWER, department=department(chaoyang, "区发展改革委"))
 

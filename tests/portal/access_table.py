@@ -104,6 +104,11 @@ def row(get: Callable[[Any], Any]) -> Callable[[Any], dict]:
     return lambda w: type(get(w)).objects.filter(pk=get(w).pk).values().first()
 
 
+def _seen(case) -> int:
+    """Return the case's audit sequence: what a transition page sends back as the state its reader saw."""
+    return type(case).objects.values_list("audit_sequence", flat=True).get(pk=case.pk)
+
+
 def status(name: str) -> Callable[[Any], str]:
     return lambda w: type(getattr(w, name)).objects.values_list("status", flat=True).get(pk=getattr(w, name).pk)
 
@@ -635,7 +640,8 @@ for _label, (_name, _case) in CASE_MODELS.items():
     )
     add(_unnamed(_label), Case(_bare_url(_label, _get), get=staff(REDIRECT)))
 
-# The workflow's actions: only the role of the transition table, on a case it sees; the others are refused.
+# The workflow's actions: only the role of the transition table, on a case it sees; the others are refused. Each
+# POST carries the case's audit sequence as its page showed it (`seen`).
 add(
     "admin:applications_application_transition",
     Case(
@@ -644,7 +650,7 @@ add(
         # Those who see the case but may not accept it are sent back to the case with a message.
         get=staff(NOT_FOUND, reviewer_lead=OK, district_admin=REDIRECT, auditor=REDIRECT, superuser=REDIRECT),
         post=staff(NOT_FOUND, reviewer_lead=REDIRECT, district_admin=REDIRECT, auditor=REDIRECT, superuser=REDIRECT),
-        data=lambda w: {"comment": "材料齐全"},
+        data=lambda w: {"comment": "材料齐全", "seen": _seen(w.app_a)},
         probe=status("app_a"),
         changes=frozenset({REVIEWER_LEAD}),
     ),
@@ -653,7 +659,12 @@ add(
         label="record_payment",
         get=staff(REDIRECT, finance=OK, reviewer_other=NOT_FOUND),
         post=staff(REDIRECT, reviewer_other=NOT_FOUND),
-        data=lambda w: {"amount": "1000.00", "paid_on": w.today.isoformat(), "bank_reference": "BJ-WALK-1"},
+        data=lambda w: {
+            "amount": "1000.00",
+            "paid_on": w.today.isoformat(),
+            "bank_reference": "BJ-WALK-1",
+            "seen": _seen(w.paid_b),
+        },
         probe=lambda w: w.paid_b.payments.count(),
         changes=frozenset({FINANCE}),
     ),

@@ -437,6 +437,9 @@ def test_a_superuser_cannot_apply_a_transition_from_the_changelist(world, db):
 
 def test_the_lead_reviewer_applies_the_same_bulk_action(world, db):
     data = {"action": "do_accept", "_selected_action": [world.app_a.pk, world.submitted_b.pk], "apply": "1"}
+    data |= {
+        f"seen_{case.pk}": case.audit_sequence for case in Application.objects.filter(pk__in=data["_selected_action"])
+    }
     client_for(world, REVIEWER_LEAD).post(reverse("admin:applications_application_changelist"), data)
     statuses = set(Application.objects.filter(pk__in=[world.app_a.pk, world.submitted_b.pk]).values_list("status"))
     assert statuses == {("under_review",)}

@@ -70,7 +70,7 @@ def test_a_reviewer_accepts_from_the_case_page(client, make_application, reviewe
     application = make_application("submitted")
     client.force_login(reviewer)
     url = reverse("admin:applications_application_transition", args=[application.pk, "accept"])
-    client.post(url, {"comment": "材料齐全"})
+    client.post(url, {"comment": "材料齐全", "seen": application.audit_sequence})
     application.refresh_from_db()
     assert application.status == "under_review" and application.events.get().comment == "材料齐全"
 
@@ -105,6 +105,7 @@ def test_bulk_acceptance_applies_to_each_selected_case(client, make_application,
     first = make_application("submitted")
     client.force_login(reviewer)
     data = {"action": "do_accept", "_selected_action": [first.pk, second_case.pk], "apply": "1", "comment": ""}
+    data |= {f"seen_{case.pk}": case.audit_sequence for case in (first, second_case)}
     client.post(reverse(CHANGELIST), data)
     statuses = Application.objects.filter(pk__in=[first.pk, second_case.pk]).values_list("status", flat=True)
     assert set(statuses) == {"under_review"}
@@ -114,7 +115,7 @@ def test_finance_records_a_payment_in_the_admin(client, make_application, financ
     application = make_application("approved")
     client.force_login(finance)
     url = reverse("admin:applications_application_transition", args=[application.pk, "record_payment"])
-    client.post(url, {"amount": "12000", "paid_on": "2026-01-05", "bank_reference": "ZH-88"})
+    client.post(url, {"amount": "12000", "paid_on": "2026-01-05", "bank_reference": "ZH-88", "seen": 0})
     application.refresh_from_db()
     assert application.status == "disbursed" and application.payments.get().bank_reference == "ZH-88"
 

@@ -113,6 +113,7 @@ def test_the_message_after_an_action_is_shown_and_the_table_is_current(client, m
     open_queue(client)
     assert open_queue(client).get("X-Queue-Cache") == "hit"
     data = {"action": "do_accept", "_selected_action": [first.pk, second.pk], "apply": "1", "comment": ""}
+    data |= {f"seen_{case.pk}": case.audit_sequence for case in (first, second)}
     page = client.post(CHANGELIST, data, follow=True).content.decode()
     assert f"{first.reference}：已" in page
     assert set(Application.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)) == {
