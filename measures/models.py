@@ -268,6 +268,14 @@ class Measure(models.Model):
         blank=True,
         help_text=_("最近一次导入时数据文件的内容；请在下方“申报条件”中编辑。"),
     )
+    # The documents the clause asks applicants to hand in (measures.materials): each an upload of its own on the
+    # application form, and a line of the reviewer's checklist.
+    materials = models.JSONField(
+        _("申报材料"),
+        default=list,
+        blank=True,
+        help_text=_("每项：key、name（原文名称）、types（pdf、image、word、excel）、required、note、quote。"),
+    )
     stacking = models.TextField(_("不重复享受规定"), blank=True)
     stacking_group = models.SlugField(
         _("同类政策组"),

@@ -19,6 +19,7 @@ from .cases import (
     attachment_path,
 )
 from .notices import Notice, NoticeKind, NoticeQuerySet
+from .review import CriterionAnswer, MaterialCheck
 from .sanctions import Ban, BanAmendment, BanQuerySet, FraudFinding, Recovery, Repayment
 from .storage import PrivateStorage
 
@@ -35,9 +36,11 @@ __all__ = [
     "Ban",
     "BanAmendment",
     "BanQuerySet",
+    "CriterionAnswer",
     "Event",
     "EventQuerySet",
     "FraudFinding",
+    "MaterialCheck",
     "Notice",
     "NoticeKind",
     "NoticeQuerySet",

@@ -153,6 +153,16 @@ class Application(models.Model):
         blank=True,
         related_name="+",
     )
+    # The reviewer of the lead department who works the case (applications.review.assignment); unassigned cases
+    # stay in the department's queue for any of its reviewers.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # A district administrator's recorded decision to continue despite the bans that existed at this moment.
     ban_override_at = models.DateTimeField(_("禁止申请期间继续办理的登记时间"), null=True, blank=True)
     # For a measure whose deadline runs from the enterprise's own event (Measure.apply_within_*).
@@ -270,6 +280,8 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField(_("大小（字节）"))
     content_type = models.CharField(_("文件类型"), max_length=120)
     extension = models.CharField(_("扩展名"), max_length=10)
+    # The key of the measure's material (Measure.materials) this file was handed in as; empty for other files.
+    material = models.CharField(_("申报材料"), max_length=40, blank=True, default="", db_default="")
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
