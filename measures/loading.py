@@ -307,6 +307,7 @@ def _measure_values(measure_spec: dict[str, Any], eligibility: dict[str, Any]) -
         "rule_choice_label": rule.get("choice_label", ""),
         "more_rules": measure_spec["more_rules"],
         "eligibility": eligibility,
+        "materials": measure_spec["materials"],
         "stacking": measure_spec["stacking"],
         "stacking_group": measure_spec["stacking_group"],
         "notes": measure_spec["notes"],

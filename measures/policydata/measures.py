@@ -9,6 +9,7 @@ from typing import Any
 from ..rules import CAP_PERIODS, COMBINES, KINDS, MAIN, Rule, RuleSet, check_cap_period, validate_params
 from .departments import DepartmentIndex
 from .eligibility import check_eligibility
+from .materials import clause_words, read_materials
 from .validation import Checker, text_list
 
 BENEFICIARY_TYPES = {
@@ -48,6 +49,7 @@ MEASURE_FIELDS = {
     "rule",
     "more_rules",
     "eligibility",
+    "materials",
     "stacking",
     "stacking_group",
     "source",
@@ -104,6 +106,7 @@ def read_measure(
         "rule": rule,
         "more_rules": more_rules,
         "eligibility": check_eligibility(where, raw.get("eligibility"), checker),
+        "materials": read_materials(where, raw.get("materials"), checker, clause_words(raw)),
         "stacking": checker.text(where, raw.get("stacking"), "stacking"),
         "stacking_group": stacking_group(where, raw.get("stacking_group"), checker),
         "notes": checker.text(where, raw.get("notes"), "notes"),
