@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from measures.rules import SEPARATOR
 from measures.workdays import add_working_days
 from portal.formatting import format_money
 
@@ -112,7 +113,8 @@ class ApplicationForm(forms.Form):
             else:
                 # PostgreSQL cannot store NUL in JSON; the field itself reports it (ProhibitNullCharactersValidator).
                 values[spec.name] = (self.data.get(name) or "").replace("\x00", "").strip()
-        return values
+        # A further rule of the clause left empty is one not applied for (rules.RuleSet): nothing to keep.
+        return {name: value for name, value in values.items() if value or SEPARATOR not in name}
 
     def raw_declarations(self) -> dict[str, bool]:
         return {d.key: self.data.get(f"{DECLARATION_PREFIX}{d.key}") in ("on", "true", "1") for d in self.declarations}

@@ -210,6 +210,7 @@ class ApplicationAdmin(RestrictedAdmin):
         "declarations_table",
         "estimate_amount_shown",
         "estimate_table",
+        "rule_basis",
         "amount_ceiling_shown",
         "discretionary",
         "proposed_amount_shown",
@@ -352,6 +353,30 @@ class ApplicationAdmin(RestrictedAdmin):
             ),
         )
         return format_html("<ul>{}</ul>", rows)
+
+    @admin.display(description=gettext_lazy("测算所依据的计算规则"))
+    def rule_basis(self, obj):
+        """Show the rules the estimate was computed with, as recorded, and say so when the measure's have changed."""
+        if not obj.rule_version:
+            return _("提交时未记录")
+        rows = format_html_join(
+            "",
+            "<li>{}（{}，版本 {}）：{} 元</li>",
+            (
+                (r.get("label") or r.get("kind"), r.get("kind"), r.get("version"), r.get("amount", "-"))
+                for r in (obj.rule_snapshot or {}).get("rules", [])
+            ),
+        )
+        current = obj.measure.ruleset.version if obj.measure.rule_kind else ""
+        changed = (
+            format_html(
+                '<p class="errornote">{}</p>',
+                _("该措施的计算规则此后已修改（现行版本 %(current)s）；本申请按提交时的规则测算。") % {"current": current},
+            )
+            if current and current != obj.rule_version
+            else ""
+        )
+        return format_html("<p>{} {}</p><ul>{}</ul>{}", _("版本"), obj.rule_version, rows, changed)
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name

@@ -24,6 +24,9 @@ class EstimateResult:
     ceiling: Decimal | None = None
     discretionary: bool = False
     citation: str = ""
+    # The rules it was computed with, kept with the case (Application.rule_version, rule_snapshot).
+    rule_version: str = ""
+    rule_snapshot: dict[str, Any] = field(default_factory=dict)
 
 
 def rule_inputs(measure) -> list[rules.Input]:
@@ -40,9 +43,10 @@ def parse_inputs(measure, raw: dict[str, str]) -> tuple[dict[str, Any], dict[str
     """
     if not has_rule(measure):
         return {}, {}
+    ruleset = measure.ruleset
     try:
-        values = rules.parse_inputs(measure.rule_kind, measure.rule_params, raw)
-        rules.estimate(measure.rule_kind, measure.rule_params, raw)
+        values = ruleset.parse_inputs(raw)
+        ruleset.estimate(raw)
     except rules.RuleInputError as error:
         return {}, {name: str(message) for name, message in error.errors.items()}
     return values, {}
@@ -76,4 +80,6 @@ def estimate(measure, raw: dict[str, str], *, enterprise=None, exclude_pk=None, 
         ceiling=result.ceiling,
         discretionary=bool(result.discretionary),
         citation=str(result.citation or measure.citation),
+        rule_version=result.version,
+        rule_snapshot=measure.ruleset.record(result),
     )

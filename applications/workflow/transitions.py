@@ -215,6 +215,8 @@ def _submission(application: Application, ctx: Context) -> None:
     application.estimate_steps = result.steps
     application.amount_ceiling = result.ceiling
     application.discretionary = result.discretionary
+    application.rule_version = result.rule_version
+    application.rule_snapshot = result.rule_snapshot
     ctx.amount = result.amount
     enterprise = application.enterprise
     version = profile_record_version(enterprise=enterprise, user=ctx.actor)

@@ -196,7 +196,7 @@ def _publicity_working_days(where: str, publicity: Any, checker: Checker) -> int
 RULE_FIELDS = {"kind", "params", "quote", "label", "cap_period", "reading"}
 MAIN_RULE_FIELDS = RULE_FIELDS | {"combine", "choice_label"}
 # Every rule in the data files says which earlier awards a cap per enterprise counts (measures.rules.CAP_PERIODS).
-CAP_PERIOD_REQUIRED = False
+CAP_PERIOD_REQUIRED = True
 
 
 def check_rule(

@@ -244,7 +244,10 @@ def _spending_compute(work: Work) -> Decimal:
             work.words(*rate_needles(rate)),
         )
         if "cap" in chosen:
-            amount = work.cap(amount, number(chosen["cap"]), "本档每家上限")
+            earlier, earlier_label = _band_earlier(work)
+            amount = work.cap(
+                amount, number(chosen["cap"]), "本档每家上限", earlier=earlier, earlier_label=earlier_label
+            )
         return amount
     cap = number(chosen["cap"])
     work.discretionary = True
@@ -254,7 +257,17 @@ def _spending_compute(work: Work) -> Decimal:
         "文件只规定上限，由主管部门核定；测算按上限",
         work.words(*money_needles(cap)),
     )
+    earlier, earlier_label = _band_earlier(work)
+    if earlier > 0:
+        return work.cap(cap, cap, "本档每家上限", earlier=earlier, earlier_label=earlier_label)
     return cap
+
+
+def _band_earlier(work: Work) -> tuple[Decimal, str]:
+    """A band's cap "每家不超过" counts the earlier awards under the rule its cap_period names (none without one)."""
+    if work.cap_period not in ("ever", "year"):
+        return ZERO, ""
+    return entity_earlier(work)
 
 
 SPENDING_TIERS = RuleKind(

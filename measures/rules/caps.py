@@ -106,7 +106,10 @@ def entity_caps(kind: str, params: dict) -> tuple[bool, bool]:
     year (每年、年度)."""
     per = params.get("per") if kind == "discretionary_ceiling" else None
     cases = params.get("cases") if kind == "discretionary_ceiling" and isinstance(params.get("cases"), list) else []
-    without_year = "cap_per_entity" in params or per == "entity"
+    bands = params.get("bands") if kind == "spending_tiers" and isinstance(params.get("bands"), list) else []
+    without_year = (
+        "cap_per_entity" in params or per == "entity" or any(isinstance(b, dict) and "cap" in b for b in bands)
+    )
     yearly = (
         "cap_per_entity_year" in params
         or per == "year"
@@ -135,15 +138,21 @@ def check_cap_period(kind: str, params: dict, period: str) -> list[str]:
 
 def apply_once(work: Work) -> bool:
     """An award paid once per enterprise (cap_period "once"), already received under the rule: record the step
-    saying so and return True (the estimate is 0). 晋级补差 (top_up) pays the difference instead: see fixed_by_level.
+    saying so and return True (the estimate is 0). Where the rule awards by level or stage (fixed_by_level,
+    growth_award), once for each level or stage; 晋级补差 (top_up) pays the difference instead: see fixed_by_level.
     """
     if work.cap_period != "once" or work.params.get("top_up"):
         return False
     context = work.context
     received = max(context.earlier_ever, context.earlier_this_year)
+    awarded = context.earlier_awards
+    what = work.values.get("level") or work.values.get("stage")
+    if what and awarded:  # an award per level or stage (首次获得国家级、市级认定): once for each
+        awarded = tuple(award for award in awarded if award.level == what)
+        received = sum((award.amount for award in awarded), ZERO)
     if received <= 0:
         return False
-    awards = "、".join(str(award) for award in context.earlier_awards) or yuan(received)
+    awards = "、".join(str(award) for award in awarded) or yuan(received)
     work.step(
         "每家企业只给予一次：已获得，不再给予",
         ZERO,

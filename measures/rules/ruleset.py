@@ -3,8 +3,9 @@ subsidy and a temporary post subsidy), each computed and explained, and how they
 
 - Rule: one rule (kind, params, quote) with its key in the measure, its label, its cap_period (which earlier awards a
   cap per enterprise counts, caps.CAP_PERIODS) and, where the clause leaves a reading open, the reading chosen.
-- RuleSet: the measure's rules and how they combine: "sum" (each applies; the amounts are added) or "choice" (the
-  applicant's input `rule` picks the one that applies: 人防工程 used for business, or for offices and storage).
+- RuleSet: the measure's rules and how they combine: "sum" (the amounts are added: the main rule always applies, a
+  further rule when the applicant gives its inputs, since its conditions may differ) or "choice" (the applicant's
+  input `rule` picks the one that applies: 人防工程 used for business, or for offices and storage).
   The main rule's inputs keep their own names; a further rule's are prefixed with its key ("post__persons"), so
   inputs stored with earlier cases and API clients of a one-rule measure read as before.
 - version: a hash of what computes the amount (kinds, parameters, cap periods, keys, how they combine), recorded
@@ -138,8 +139,13 @@ class RuleSet:
         for rule in self.rules:
             for spec in KINDS[rule.kind].rule_inputs(rule.params):
                 if self.several:
-                    required = spec.required and self.combine == "sum"
-                    help_text = f"选择“{rule.label}”时填写。{spec.help}" if self.combine == "choice" else spec.help
+                    required = spec.required and rule is self.main and self.combine == "sum"
+                    if self.combine == "choice":
+                        help_text = f"选择“{rule.label}”时填写。{spec.help}"
+                    elif rule is self.main:
+                        help_text = spec.help
+                    else:
+                        help_text = f"申请“{rule.label}”时填写，不申请的留空。{spec.help}"
                     spec = replace(
                         spec,
                         name=self.input_name(rule, spec.name),
@@ -151,13 +157,21 @@ class RuleSet:
         return inputs
 
     def applying(self, raw: dict) -> tuple[Rule, ...]:
-        """Return the rules that apply to these inputs (with a choice, the one chosen); raise RuleInputError."""
-        if not (self.several and self.combine == "choice"):
+        """Return the rules that apply to these inputs: with a choice, the one chosen (raise RuleInputError when
+        none is); with a sum, the main rule and each further rule whose inputs are given (or that needs none)."""
+        if not self.several:
             return self.rules
+        if self.combine == "sum":
+            return tuple(rule for rule in self.rules if rule is self.main or self._given(rule, raw))
         value, message = parse_one(self.choice_input(), raw.get(CHOICE_INPUT))
         if message:
             raise RuleInputError({CHOICE_INPUT: message})
         return (self.rule(value),)
+
+    def _given(self, rule: Rule, raw: dict) -> bool:
+        specs = KINDS[rule.kind].rule_inputs(rule.params)
+        names = [self.input_name(rule, spec.name) for spec in specs]
+        return not names or any(str(raw.get(name) if raw.get(name) is not None else "").strip() for name in names)
 
     def _parse(self, raw: dict) -> tuple[tuple[Rule, ...], dict[str, dict]]:
         raw = raw or {}
@@ -217,6 +231,9 @@ class RuleSet:
             return conclude(work, work.amount, citation, numbers, version=self.version, parts=parts)
         total = Work({}, {}, context, "")
         total.steps = self._steps(works)
+        skipped = [rule for rule in self.rules if rule not in applying]
+        if self.combine == "sum" and skipped:
+            total.step("未申请的项目", None, "、".join(rule.label for rule in skipped) + "：未填写，不计算")
         amount = sum((work.amount for _rule, work in works), ZERO)
         if self.combine == "sum":
             added = " + ".join(yuan(work.amount) for _rule, work in works)
@@ -243,7 +260,7 @@ class RuleSet:
         """Return every rule's steps under a heading naming the rule, with its subtotal."""
         steps: list[Step] = []
         for index, (rule, work) in enumerate(works, start=1):
-            how = "申请人选择的一项" if self.combine == "choice" else f"第{index}项，共{len(self.rules)}项"
+            how = "申请人选择的一项" if self.combine == "choice" else f"第{index}项，共{len(works)}项"
             steps.append(Step(f"（{index}）{rule.label}", None, how, ""))
             steps += work.steps
             if self.combine == "sum":

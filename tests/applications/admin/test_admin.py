@@ -169,7 +169,8 @@ def test_the_case_page_shows_the_answers_under_the_forms_labels(client, make_app
     application = make_application("submitted", inputs={"persons": "12"})
     client.force_login(reviewer)
     page = client.get(reverse("admin:applications_application_change", args=[application.pk])).content.decode()
-    assert '<th scope="row">人数（人）</th><td>12</td>' in page and "&quot;persons&quot;" not in page
+    label = "一次性培训补贴：参加技能提升培训的职工人数（人）"  # the first of the clause's three rules
+    assert f'<th scope="row">{label}</th><td>12</td>' in page and "&quot;persons&quot;" not in page
     assert "已承诺" in page and "&quot;truthful&quot;" not in page
 
 
