@@ -209,7 +209,7 @@ def sanctions(request):
         .prefetch_related("repayments"),
         "reminders": Notice.objects.filter(enterprise_id=enterprise_id, audience=Notice.Audience.ENTERPRISE)
         .filter(
-            Q(kind__in=["sanction", "recovery_due_7", "recovery_due_1", "recovery_overdue", "ban_ended"])
+            Q(kind__in=["sanction", "recovery_due_7", "recovery_due_1", "recovery_overdue", "ban_ended", "ban_changed"])
             | Q(event__action="repayment")
         )
         .order_by("-created_at")[:50],

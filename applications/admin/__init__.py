@@ -1,5 +1,5 @@
 """The staff's side in the admin: the case queue and its actions (`cases`), the case records (`records`) and the
-sanctions (`sanctions`). Nothing here edits a case directly: every change goes through the workflow.
+sanctions (`sanctions`, `bans`). Nothing here edits a case directly: every change goes through the workflow.
 """
 
-from . import cases, records, sanctions  # noqa: F401  (each registers its ModelAdmins)
+from . import bans, cases, records, sanctions  # noqa: F401  (each registers its ModelAdmins)

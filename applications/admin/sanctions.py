@@ -1,5 +1,5 @@
-"""Bans, fraud findings and recoveries in the admin: a district administrator records a finding, finance records
-repayments; Celery carries the finding out (sanctions.tasks)."""
+"""Fraud findings and recoveries in the admin: a district administrator records a finding, finance records
+repayments; Celery carries the finding out (sanctions.tasks). Bans have their own page (admin/bans.py)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from portal.formatting import format_money
 from ..forms import FraudFindingForm, RepaymentForm
 from ..models import (
     Application,
-    Ban,
     FraudFinding,
     Recovery,
     Repayment,
@@ -32,47 +31,6 @@ from ..sanctions.findings import district_sanction_clause, finding_consequences,
 from ..sanctions.tasks import process_fraud_finding
 from ..workflow.permissions import is_workflow_staff
 from .base import money_display
-
-
-@admin.register(Ban)
-class BanAdmin(admin.ModelAdmin):
-    list_display = ["enterprise", "district", "starts_on", "ends_on", "decision_number"]
-    list_filter = ["district"]
-    search_fields = ["enterprise__name", "enterprise__credit_code", "decision_number", "reason"]
-    readonly_fields = ["created_by", "created_at"]
-
-    def _manages(self, request) -> bool:
-        return request.user.is_superuser or request.user.role == StaffRole.DISTRICT_ADMIN
-
-    def has_module_permission(self, request):
-        return is_workflow_staff(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_workflow_staff(request.user)
-
-    def has_add_permission(self, request):
-        return self._manages(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._manages(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        district_id = request.user.work_district_id
-        return qs if request.user.is_superuser or not district_id else qs.filter(district_id=district_id)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "district" and not request.user.is_superuser:
-            kwargs["queryset"] = db_field.related_model.objects.filter(pk=request.user.work_district_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
 
 class SanctionAdmin(admin.ModelAdmin):

@@ -677,7 +677,8 @@ add(
 )
 
 # Bans: every staff member of the district sees its bans; the district administrator (and the superuser) record
-# and correct them; nobody deletes one.
+# one against an enterprise of the district and amend its end on a document (an audited act of its own); nobody
+# edits or deletes one in its form.
 BAN_MANAGERS = {DISTRICT_ADMIN, SUPERUSER}
 _ban = _object("ban")
 add("admin:applications_ban_changelist", Case(_admin_url("applications.ban", "changelist"), get=staff(OK)))
@@ -687,7 +688,7 @@ add(
         _admin_url("applications.ban", "add"),
         get=staff(FORBIDDEN, **{r: OK for r in BAN_MANAGERS}),
         post=staff(FORBIDDEN, **{r: REDIRECT for r in BAN_MANAGERS}),
-        data=lambda w: w.admin_form_data(w.ban, decision_number="朝阳区决定〔2026〕2号"),
+        data=lambda w: w.admin_form_data(w.ban, decision_number="朝阳区决定〔2026〕2号", enterprise=w.enterprise_a.pk),
         probe=count("applications.ban"),
         changes=frozenset(BAN_MANAGERS),
     ),
@@ -697,10 +698,32 @@ add(
     Case(
         _admin_url("applications.ban", "change", _ban),
         get=staff(OK),
-        post=staff(FORBIDDEN, **{r: REDIRECT for r in BAN_MANAGERS}),
+        post=staff(FORBIDDEN),
         data=lambda w: w.admin_form_data(w.ban, decision_number="朝阳区决定〔2026〕3号"),
         probe=row(_ban),
+    ),
+)
+add(
+    "admin:applications_ban_amend",
+    Case(
+        url("admin:applications_ban_amend", lambda w: w.ban.pk),
+        get=staff(FORBIDDEN, **{r: OK for r in BAN_MANAGERS}),
+        post=staff(FORBIDDEN, **{r: REDIRECT for r in BAN_MANAGERS}),
+        data=lambda w: {
+            "ends_on": w.today.isoformat(),
+            "document_number": "（2026）京0105行初88号",
+            "reason": "法院判决撤销原处理决定。",
+        },
+        probe=row(_ban),
         changes=frozenset(BAN_MANAGERS),
+    ),
+)
+add(
+    "admin:applications_ban_enterprises",
+    # The ban form's search of the district's enterprises (never a list of every enterprise).
+    Case(
+        url("admin:applications_ban_enterprises", query="term=测试"),
+        get=staff(FORBIDDEN, **{r: OK for r in BAN_MANAGERS}),
     ),
 )
 add("admin:applications_ban_history", Case(_admin_url("applications.ban", "history", _ban), get=staff(OK)))
