@@ -71,7 +71,7 @@ def test_an_application_goes_from_the_measure_page_to_the_payment(
     enterprise.get_by_role("button", name="创建申请草稿").click()
 
     # The web form: the rule's input, the declaration and a PDF attachment.
-    enterprise.get_by_label("人数（人）").fill("12")
+    enterprise.get_by_label("一次性培训补贴：参加技能提升培训的职工人数（人）").fill("12")
     enterprise.get_by_label(re.compile("本企业承诺所填信息")).check()
     pdf = tmp_path / "参培职工名单.pdf"
     pdf.write_bytes(minimal_pdf())
@@ -112,7 +112,7 @@ def test_an_application_goes_from_the_measure_page_to_the_payment(
     assert "请补充参培职工的社保缴费证明。" in enterprise.locator(".alert-warning").inner_text()
     shot(enterprise, "07-correction-request")
     enterprise.get_by_role("link", name="补正材料").click()
-    enterprise.get_by_label("人数（人）").fill("10")
+    enterprise.get_by_label("一次性培训补贴：参加技能提升培训的职工人数（人）").fill("10")
     enterprise.get_by_role("button", name="下一步：核对并提交").click()
     assert "10000.00" in enterprise.locator("table.estimate").inner_text()
     enterprise.get_by_role("button", name="重新提交").click()

@@ -87,13 +87,13 @@ def test_a_visitor_estimates_a_subsidy_on_a_measure_page(page, screenshot):
     measure = Measure.objects.get(document__number="朝政办发〔2020〕8号", clause="16.")
     page.goto(page.base_url + measure.get_absolute_url())
     estimator = page.locator("#estimator")
-    estimator.get_by_label("人数（人）").fill("-3")
+    estimator.get_by_label("一次性培训补贴：参加技能提升培训的职工人数（人）").fill("-3")
     estimator.get_by_role("button", name="测算").click()
     assert "#estimator" in page.url and page.locator("#estimate-result").count() == 0
     assert page.locator("#estimator .invalid-feedback").count() > 0
     screenshot("error")
 
-    page.locator("#estimator").get_by_label("人数（人）").fill("20")
+    page.locator("#estimator").get_by_label("一次性培训补贴：参加技能提升培训的职工人数（人）").fill("20")
     page.locator("#estimator").get_by_role("button", name="测算").click()
     assert page.locator("#estimate-amount").inner_text() == "20000.00"
     assert "20 人 × 1,000.00 元" in page.locator("#estimate-steps").inner_text()
