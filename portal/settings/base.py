@@ -124,8 +124,8 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Redis feeds the Celery broker and the cache. Without it (make run), Celery uses a broker on the file system,
-# which needs no server, and the cache is per process.
+# Redis feeds the Celery broker and the cache. Without it (make run), Celery's broker is an SQLite file under var/
+# (kombu's SQLAlchemy transport, portal/broker.py), which needs no server, and the cache is per process.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 if REDIS_URL:
@@ -140,18 +140,9 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CELERY_BROKER_DIR = VAR_DIR / "celery-broker"
-    CELERY_BROKER_URL = "filesystem://"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
-        "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
-        "processed_folder": str(CELERY_BROKER_DIR / "processed"),
-        # The broadcast exchanges (worker control); kombu's default is ./control in the working directory.
-        "control_folder": str(CELERY_BROKER_DIR / "control"),
-        "store_processed": False,
-    }
-    for folder in ("queue", "processed", "control"):
-        (CELERY_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_FILE = Path(env("CELERY_BROKER_FILE", default=str(VAR_DIR / "celery-broker.sqlite3")))
+    CELERY_BROKER_URL = f"sqlite:///{CELERY_BROKER_FILE}"
+    CELERY_BROKER_TRANSPORT = "portal.broker:Transport"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -5,7 +5,9 @@ import datetime
 import os
 import subprocess
 import sys
+import time
 import zoneinfo
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -18,9 +20,12 @@ from measures.models import CalendarWarning
 from measures.tasks import check_working_day_calendar
 from measures.workdays import OFFICIAL_YEARS
 from portal.celery import app
+from tests.celery_soak import CHILDREN_PER_TICK, EmbeddedCelery
 
 BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 LAST_KNOWN_YEAR = OFFICIAL_YEARS.stop - 1
+# Seconds of beat, control commands and a restart in the soak test of `make run`'s Celery.
+SOAK_SECONDS = float(os.environ.get("CELERY_SOAK_SECONDS", "40"))
 
 
 @pytest.fixture
@@ -116,11 +121,9 @@ def test_the_task_of_a_killed_worker_runs_again_after_the_visibility_timeout(cel
     assert [e["result"] for e in celery_worker_process.finished("harness.block_once")] == ["again"]
 
 
-def test_the_embedded_broker_keeps_its_files_under_var(tmp_path):
-    """Without Redis (`make run`'s default), a worker's control queue (what `celery inspect` talks to) goes through
-    kombu's filesystem transport; its exchange table belongs in var/celery-broker/, not in whatever directory the
-    worker was started from."""
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+def test_the_embedded_broker_keeps_its_file_under_var(tmp_path):
+    """Without Redis (`make run`'s default), the broker is an SQLite file in var/, wherever a worker is started."""
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL", "CELERY_BROKER_FILE"}}
     env |= {"DJANGO_SETTINGS_MODULE": "portal.settings.local", "PYTHONPATH": str(settings.BASE_DIR)}
     script = (
         "import django; django.setup()\n"
@@ -129,13 +132,52 @@ def test_the_embedded_broker_keeps_its_files_under_var(tmp_path):
         # What a worker does on start: bind its control queue to the broadcast exchange.
         "with app.connection_for_write() as connection:\n"
         "    app.control.mailbox(connection).Node('probe@test', channel=connection.channel()).listen().cancel()\n"
-        # kombu's default when the option is not set: ./control
-        "from pathlib import Path\n"
-        "print(Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS.get('control_folder', 'control')).resolve())\n"
+        "print(settings.CELERY_BROKER_FILE.resolve())\n"
     )
     run = subprocess.run([sys.executable, "-c", script], env=env, cwd=tmp_path, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    folder = Path(run.stdout.strip())
-    assert folder.is_relative_to(settings.BASE_DIR / "var" / "celery-broker")
-    assert (folder / "celery.pidbox.exchange").exists()
+    broker = Path(run.stdout.strip())
+    assert broker.parent == settings.BASE_DIR / "var" and broker.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_make_runs_celery_survives_a_second_worker_control_commands_and_restarts(tmp_path):
+    """`make run`'s worker on the embedded broker, with beat sending every half second, a second worker, `celery
+    inspect ping` every few seconds and a restart, every process looking at its queues fifty times a second: no
+    process dies and every task beat sent runs exactly once.
+
+    On kombu's filesystem transport (the embedded broker before), a worker read a message file another process had
+    created and not yet written, and stopped with "Unrecoverable error: JSONDecodeError"; honcho then stopped the
+    portal.
+    """
+    celery = EmbeddedCelery(tmp_path, beat_every=0.5, poll_every=0.02)
+    controls = []
+    try:
+        celery.start_worker("worker-1")
+        celery.start_worker("worker-2")
+        celery.start_beat()
+        started = time.monotonic()
+        restarted = False
+        while time.monotonic() - started < SOAK_SECONDS and not celery.exited():
+            controls.append(celery.control("inspect", "ping", "--timeout=1"))
+            if not restarted and time.monotonic() - started > SOAK_SECONDS / 2:
+                celery.stop("worker-2")
+                celery.start_worker("worker-2")
+                restarted = True
+            time.sleep(1)
+        died = celery.exited()
+        celery.stop("beat")
+        sent = celery.sent_by_beat()
+        runs = celery.wait_for_runs(sent * (1 + CHILDREN_PER_TICK), timeout=60)
+    finally:
+        celery.stop_all()
+    assert not died, celery.logs()
+    for problem in ("Unrecoverable error", "Traceback", "JSONDecodeError", "Connection to broker lost"):
+        assert problem not in celery.logs(), celery.logs()
+    assert restarted and len(controls) >= 3
+    assert sent >= SOAK_SECONDS, celery.log("beat")  # two a second, less the start
+    kinds = Counter(kind for kind, _task_id in runs)
+    # beat may be stopped between logging a send and sending it
+    assert sent - 1 <= kinds["tick"] <= sent and kinds["echo"] == CHILDREN_PER_TICK * kinds["tick"], celery.logs()
+    assert len({task_id for _kind, task_id in runs}) == len(runs)  # none ran twice
+    assert celery.messages_in_broker() == 0  # a message taken is gone, not kept for ever
