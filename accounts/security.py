@@ -7,7 +7,10 @@ describes the behaviour.
 from __future__ import annotations
 
 import datetime
+import logging
 import math
+import threading
+import time
 from collections.abc import Callable
 from functools import wraps
 
@@ -25,6 +28,10 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
+
+from portal.cache import CacheUnavailable
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -80,9 +87,62 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     return response
 
 
+class ProcessRateLimiter:
+    """Rate limits counted in this process's memory: the fallback while the shared cache (Redis) is unreachable.
+
+    Each process counts on its own, so with N web processes a client may get up to N times the limit through until
+    Redis is back; that is the price of answering at all. Windows are fixed, of the rate's period.
+    """
+
+    PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    MAX_BUCKETS = 100_000
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._counts: dict[tuple[str, str], tuple[int, float]] = {}
+
+    @classmethod
+    def split_rate(cls, rate: str) -> tuple[int, int]:
+        """Return (count, seconds) of a rate such as "30/10m" (the syntax of RATE_LIMITS)."""
+        count, period = rate.split("/")
+        return int(count), int(period[:-1] or 1) * cls.PERIODS[period[-1].lower()]
+
+    def hit(self, group: str, value: str, rate: str) -> int | None:
+        """Count one request of `value` (an address or a user) against the rate; return the seconds to wait if it is
+        over the limit, else None."""
+        limit, period = self.split_rate(rate)
+        now = time.time()
+        with self._lock:
+            if len(self._counts) >= self.MAX_BUCKETS:
+                self._counts = {k: v for k, v in self._counts.items() if v[1] > now}
+            count, ends = self._counts.get((group, value), (0, 0.0))
+            if ends <= now:
+                count, ends = 0, (now // period + 1) * period
+            self._counts[(group, value)] = (count + 1, ends)
+        return max(math.ceil(ends - now), 1) if count + 1 > limit else None
+
+
+process_rate_limiter = ProcessRateLimiter()
+
+
+def _rate_key(request: HttpRequest, key: str) -> str:
+    if key == "user_or_ip" and request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    return f"ip:{client_ip(request)}"
+
+
 def retry_after(request: HttpRequest, group: str, *, key: str = "ip") -> int | None:
-    """Count this request against RATE_LIMITS[group]; return the seconds to wait if it is over, else None."""
-    usage = get_usage(request, group=group, key=key, rate=settings.RATE_LIMITS[group], increment=True)
+    """Count this request against RATE_LIMITS[group]; return the seconds to wait if it is over, else None.
+
+    The count is kept in the shared cache; if the cache cannot be reached, in this process (logged), so that the
+    page still answers and the limit still holds, per process.
+    """
+    rate = settings.RATE_LIMITS[group]
+    try:
+        usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
+    except CacheUnavailable:
+        logger.warning("Cache unreachable: rate limits are counted in this process (%s)", group)
+        return process_rate_limiter.hit(group, _rate_key(request, key), rate)
     if usage is None or not usage["should_limit"]:
         return None
     return max(usage["time_left"], 1)

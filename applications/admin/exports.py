@@ -19,6 +19,21 @@ EXPORTED_STATUSES = [Status.APPROVED, Status.DISBURSING, Status.DISBURSED, Statu
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# What a spreadsheet reads as the start of a formula (or, after a tab or line break, may be made to): such text, e.g.
+# an enterprise named "=HYPERLINK(...)", is written as text, with Excel's quote prefix so that editing keeps it text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(cells) -> None:
+    """Keep every text cell of a row text: openpyxl writes a string starting with "=" as a formula."""
+    for cell in cells:
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+        elif isinstance(cell.value, str) and cell.data_type != "s":
+            cell.data_type = "s"  # "#N/A" and the other error codes, read as errors otherwise
+
+
 def _sheet(workbook: Workbook, title: str, header: list[str], rows, first: bool = False):
     sheet = workbook.active if first else workbook.create_sheet()
     sheet.title = title
@@ -27,6 +42,7 @@ def _sheet(workbook: Workbook, title: str, header: list[str], rows, first: bool 
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(row)
+        _as_text(sheet[sheet.max_row])
         style_money_cells(sheet[sheet.max_row])
     sheet.freeze_panes = "A2"
     for column, width in zip("ABCDEFGHIJ", (16, 30, 22, 10, 40, 14, 14, 14, 16, 12), strict=False):

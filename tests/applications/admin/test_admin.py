@@ -1,6 +1,7 @@
 """The staff's queues in the admin site: each role sees its own cases, acts through the table, exports its district."""
 
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -182,3 +183,21 @@ def test_a_chosen_answer_shows_the_choices_words(client, make_application, other
     client.force_login(other_reviewer)
     page = client.get(reverse("admin:applications_application_change", args=[application.pk])).content.decode()
     assert "认定等级" in page and "首次获得国家级认定" in page and "<td>national</td>" not in page
+
+
+@pytest.mark.parametrize(
+    "name",
+    ['=HYPERLINK("http://evil.example/","查看明细")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1,1)", "\t=1+1", "#N/A"],
+)
+def test_the_export_writes_text_that_looks_like_a_formula_as_text(client, make_application, finance, owner, name):
+    owner.enterprise.name = name
+    owner.enterprise.save()
+    make_application("approved")
+    client.force_login(finance)
+    response = client.get(reverse("admin:applications_application_export"))
+    with zipfile.ZipFile(io.BytesIO(response.content)) as xlsx:
+        sheets = [xlsx.read(n).decode() for n in xlsx.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert not any("<f>" in sheet or "<f " in sheet for sheet in sheets)
+    cell = load_workbook(io.BytesIO(response.content))["已批准"]["B2"]
+    assert (cell.value, cell.data_type) == (name, "s")
+    assert cell.quotePrefix == (name[0] in "=+-@\t")
