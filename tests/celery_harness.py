@@ -144,6 +144,8 @@ class CeleryWorker:
             "TEST_EMAIL_BACKEND": FILE_EMAIL_BACKEND,
             "EMAIL_FILE_PATH": str(self.mail_dir),
             "TEST_CACHE_KEY_PREFIX": self.queue,
+            # The worker's cache and broker are on the harness's database, not on the tests' (portal/settings/test.py).
+            "TEST_REDIS_URL": self.redis_url,
             "CELERY_HARNESS_WORKER": "1",
             "CELERY_HARNESS_QUEUE": self.queue,
             "CELERY_HARNESS_EVENTS": str(self._events_path(self.runs)),

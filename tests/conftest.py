@@ -1,4 +1,5 @@
 import os
+import re
 import shutil
 
 import pytest
@@ -23,6 +24,44 @@ def require_service(name: str, available: bool, reason: str) -> None:
     if os.environ.get("REQUIRE_SERVICES") == "1":
         pytest.fail(message)
     pytest.skip(message)
+
+
+def clear_cache(backend=None) -> None:
+    """Delete the keys of this test run from a cache (the default one if none is given), and nothing else.
+
+    A Redis cache is cleared by its key prefix (KEY_PREFIX, portal/settings/test.py), never with FLUSHDB: its database
+    may be shared with other test runs, or with people. A per-process cache holds nobody else's keys.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = backend or caches["default"]  # the backend itself (django.core.cache.cache is a proxy)
+    if not isinstance(backend, RedisCache):
+        backend.clear()
+        return
+    assert backend.key_prefix, "a Redis cache shared by tests needs a key prefix to clear by"
+    client = backend._cache.get_client(write=True)
+    pattern = re.sub(r"([\\*?\[\]])", r"\\\1", backend.key_prefix) + ":*"
+    batch = []
+    for key in client.scan_iter(match=pattern, count=1000):
+        batch.append(key)
+        if len(batch) == 1000:
+            client.delete(*batch)
+            batch = []
+    if batch:
+        client.delete(*batch)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_keys_of_the_run_removed():
+    """At the end of the session, delete the keys this run left in the cache (its own key prefix only)."""
+    yield
+    from redis.exceptions import ConnectionError as RedisDown
+
+    try:
+        clear_cache()
+    except RedisDown:
+        pass  # nothing to delete where nothing answers
 
 
 @pytest.fixture(scope="session")

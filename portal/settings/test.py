@@ -1,14 +1,32 @@
 """Settings for the test suite: the database comes from DATABASE_URL (PostgreSQL in CI, SQLite otherwise)."""
 
+import uuid
+from urllib.parse import urlsplit, urlunsplit
+
 from .base import *  # noqa: F403
 from .base import env
+
+
+def redis_database(url: str, number: int) -> str:
+    """Return the Redis URL url with its database number replaced by number."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{number}"))
+
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests read mail from django.core.mail.outbox. A Celery worker started by the tests (tests/celery_harness.py) is
 # another process whose outbox they cannot see: it is given the file backend and an EMAIL_FILE_PATH instead.
 EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
-# The test worker shares its Redis cache with the tests under a prefix of its own.
-CACHES["default"]["KEY_PREFIX"] = env("TEST_CACHE_KEY_PREFIX", default="")  # noqa: F405
+# Redis: the tests keep to a database of their own (TEST_REDIS_DB, default 14, on REDIS_URL's server; the Celery
+# harness's worker uses 15 and says which with TEST_REDIS_URL) and to a key prefix of their own for each run, and
+# clear only their own keys (tests/conftest.py, clear_cache): the database REDIS_URL names may hold someone else's.
+if REDIS_URL:  # noqa: F405
+    REDIS_URL = env("TEST_REDIS_URL", default="") or redis_database(
+        REDIS_URL,  # noqa: F405
+        env.int("TEST_REDIS_DB", default=14),
+    )
+    CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
+    CELERY_BROKER_URL = REDIS_URL
+CACHES["default"]["KEY_PREFIX"] = env("TEST_CACHE_KEY_PREFIX", default=f"test-{uuid.uuid4().hex[:12]}")  # noqa: F405
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 LANGUAGE_CODE = "zh-hans"
 # Security (README "Security"). Tests sign staff in with force_login and no one-time code; tests of the two-factor

@@ -1,12 +1,12 @@
 """Sessions read from Redis (accounts.sessions): no session query per page, and the same limits as in the database."""
 
 import datetime
-import os
 import uuid
 
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.celery_harness import redis_problem
-from tests.conftest import require_service
+from tests.conftest import clear_cache, require_service
 from tests.factories import EnterpriseUserFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,12 +35,15 @@ def redis_cache(url: str) -> dict:
 
 @pytest.fixture
 def redis_sessions(settings):
-    url = os.environ.get("REDIS_URL")
+    url = settings.REDIS_URL  # the tests' own database (portal/settings/test.py)
     problem = redis_problem(url)
     require_service("Redis", problem is None, str(problem))
     settings.CACHES = redis_cache(url)
     settings.SESSION_ENGINE = "accounts.sessions"
     settings.SESSION_COOKIE_AGE = 60 * 60
+    backend = caches["default"]
+    yield
+    clear_cache(backend)
 
 
 def get(client, path, seconds=0):

@@ -10,20 +10,21 @@ import threading
 import uuid
 
 import pytest
+from django.conf import settings
 
 from portal.cache import RedisCache
 from tests.celery_harness import redis_problem
-from tests.conftest import require_service
+from tests.conftest import clear_cache, require_service
 
 
 @pytest.fixture
 def cache():
-    url = os.environ.get("REDIS_URL")
+    url = settings.REDIS_URL  # the tests' own database (portal/settings/test.py)
     problem = redis_problem(url)
     require_service("Redis", problem is None, str(problem))
     backend = RedisCache(url, {"KEY_PREFIX": f"test-cache-{uuid.uuid4().hex}", "TIMEOUT": 60})
     yield backend
-    backend.clear()
+    clear_cache(backend)
 
 
 def test_the_cache_reuses_one_client_and_still_reads_and_writes(cache):

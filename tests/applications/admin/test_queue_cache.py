@@ -5,13 +5,13 @@ which responses came from the cache, so each test also proves the cache was in p
 """
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.models import Application
 from applications.workflow import apply_transition
+from tests.conftest import clear_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +29,9 @@ CHANGELIST = reverse("admin:applications_application_changelist")
 @pytest.fixture(autouse=True)
 def empty_cache(settings):
     settings.QUEUE_CACHE_SECONDS = 60
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()
 
 
 def open_queue(client, params=None):
