@@ -4,6 +4,11 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The address the development server listens on: this machine only, unless asked (make run HOST=0.0.0.0).
+# Only the command line counts: some shells export HOST as the machine's name.
+ifneq ($(origin HOST),command line)
+HOST := 127.0.0.1
+endif
 export DJANGO_SETTINGS_MODULE ?= portal.settings.local
 
 .DEFAULT_GOAL := help
@@ -29,9 +34,9 @@ setup: venv ## Migrate, load the policy data (if changed) and create the demo ac
 run: setup ## Set everything up and start the portal, a Celery worker and Celery beat (Ctrl-C stops all)
 	@echo ""
 	@echo "  Portal:  http://127.0.0.1:$(PORT)/      Admin: http://127.0.0.1:$(PORT)/admin/"
-	@echo "  Mail is written to var/mail/. Broker: $${REDIS_URL:-embedded (var/celery-broker/)}"
+	@echo "  Mail is written to var/mail/. Broker: $${REDIS_URL:-embedded (var/celery-broker.sqlite3)}"
 	@echo ""
-	PORTAL_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile.dev
+	PORTAL_HOST=$(HOST) PORTAL_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile.dev
 
 test: venv ## Run the whole test suite
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) -m pytest

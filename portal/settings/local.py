@@ -5,6 +5,8 @@ from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+# Links in e-mails lead to the port `make run PORT=...` serves (the Makefile passes it to every process).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default=f"http://127.0.0.1:{env('PORTAL_PORT', default='8000')}")
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 
 WHITENOISE_USE_FINDERS = True
