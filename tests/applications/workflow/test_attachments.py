@@ -5,6 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from applications.workflow import apply_transition
+from measures.models import Measure
+from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,10 +62,22 @@ def test_another_enterprise_guessing_an_attachment_gets_404(client, draft, outsi
     assert client.get(url).status_code == 404
 
 
-def test_the_attachment_id_must_belong_to_the_case_in_the_url(client, draft, owner, make_application, measure):
+def test_an_attachment_is_served_only_under_its_own_case(client, draft, make_application, measure):
     upload(client, draft, "营业执照.pdf", PDF)
     attachment = draft.attachments.get()
-    assert client.get(reverse("applications:attachment", args=[draft.pk + 999, attachment.pk])).status_code == 404
+    # The same enterprise's case under another measure, which the owner may see.
+    other_case = make_application(measure=Measure.objects.exclude(pk=measure.pk).filter(monetary=True).first())
+    assert client.get(reverse("applications:attachment", args=[draft.pk, attachment.pk])).status_code == 200
+    assert client.get(reverse("applications:attachment", args=[other_case.pk, attachment.pk])).status_code == 404
+
+
+def test_another_enterprise_asking_for_the_attachment_under_its_own_case_gets_404(client, draft, outsider, measure):
+    upload(client, draft, "营业执照.pdf", PDF)
+    attachment = draft.attachments.get()
+    own_case = ApplicationFactory(measure=measure, created_by=outsider, enterprise=outsider.enterprise)
+    client.force_login(outsider)
+    response = client.get(reverse("applications:attachment", args=[own_case.pk, attachment.pk]))
+    assert response.status_code == 404
 
 
 def test_the_lead_departments_reviewer_downloads_but_another_does_not(client, draft, owner, reviewer, other_reviewer):
