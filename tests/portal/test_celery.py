@@ -20,6 +20,7 @@ from measures.models import CalendarWarning
 from measures.tasks import check_working_day_calendar
 from measures.workdays import OFFICIAL_YEARS
 from portal.celery import app
+from tests.celery_harness import CeleryWorker, routed_to
 from tests.celery_soak import CHILDREN_PER_TICK, EmbeddedCelery
 
 BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -105,7 +106,13 @@ def test_the_worker_reports_a_task_it_does_not_know(celery_worker_process):
         celery_worker_process.wait_until_idle()
 
 
-def test_tasks_go_to_the_usual_queue_again_after_a_worker_test():
+def test_tasks_go_to_the_usual_queue_again_after_a_worker_test(tmp_path):
+    usual = {key: app.conf[key] for key in ("broker_url", "task_default_queue", "task_always_eager")}
+    worker = CeleryWorker(database_url="postgres://unused/db", redis_url="redis://unused:6379/15", directory=tmp_path)
+    with pytest.raises(RuntimeError), routed_to(worker):
+        assert (app.conf.task_default_queue, app.conf.broker_url) == (worker.queue, worker.redis_url)
+        raise RuntimeError("the test failed inside")
+    assert {key: app.conf[key] for key in usual} == usual
     assert app.conf.task_default_queue == "celery"
 
 
