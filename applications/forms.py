@@ -13,6 +13,7 @@ from measures.workdays import add_working_days
 from portal.formatting import format_money
 
 from .models import Application, FraudFinding
+from .review.materials import to_correct_summary
 from .sanctions.findings import default_recovery_due_on, finding_problems
 from .workflow import CORRECTION_WORKING_DAYS, Transition
 from .workflow.declarations import required_declarations
@@ -187,6 +188,9 @@ class TransitionForm(forms.Form):
             del self.fields["amount"]
         if action == "return_for_correction":
             self.fields["due_on"].initial = add_working_days(timezone.localdate(), CORRECTION_WORKING_DAYS)
+            if application is not None:
+                # The materials the reviewer marked to be corrected, with their notes, as the request's first draft.
+                self.fields["comment"].initial = to_correct_summary(application)
         else:
             del self.fields["due_on"]
         if action == "record_payment":
@@ -207,6 +211,9 @@ class TransitionForm(forms.Form):
                 hints.append(_("条款规定上限 %(amount)s。") % {"amount": format_money(application.amount_ceiling)})
             if application.discretionary:
                 hints.append(_("本措施为酌定金额，请在上限内确定。"))
+            self.fields["comment"].help_text = _(
+                "拟支持金额与系统测算金额不同时，请在此说明理由；高于测算金额的，公示前须经部门负责人或区级管理员同意。"
+            )
         elif action == "finance_approve":
             field.initial = application.proposed_amount
             field.max_value = application.proposed_amount

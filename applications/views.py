@@ -19,6 +19,7 @@ from measures.models import Measure
 from .filters import MyApplicationFilter
 from .forms import ApplicationForm, ObjectionForm
 from .models import Application, Attachment, Ban, Notice, Recovery, Status
+from .review import events as review_events
 from .workflow import TransitionError, apply_transition, available_transitions, services
 from .workflow.estimates import estimate, parse_inputs
 from .workflow.permissions import applications_visible_to
@@ -177,7 +178,8 @@ def application_detail(request, pk: int):
     context = {
         "application": application,
         "measure": application.measure,
-        "events": application.events.select_related("actor"),
+        # The reviewers' own records (materials ticked, criteria, assignment) stay in the staff's audit trail.
+        "events": application.events.exclude(action__in=review_events.INTERNAL_ACTIONS).select_related("actor"),
         "payments": application.payments.all(),
         "attachments": application.attachments.filter(removed_at__isnull=True),
         "can_withdraw": any(t.action == "withdraw" for t in available_transitions(request.user, application)),

@@ -40,6 +40,7 @@ from ..workflow import TRANSITIONS, Stale, Transition, TransitionError, apply_tr
 from ..workflow.permissions import Role, applications_visible_to, is_workflow_staff
 from . import queue_cache
 from .base import EXPORT_ROLES, ROLE_OF_STAFF, RestrictedAdmin, money_display
+from .case_review import AssignedFilter, CaseReviewMixin, person_display
 from .exports import approved_and_paid_workbook, workbook_response
 from .pagination import CappedPaginator
 
@@ -113,8 +114,9 @@ class SubmittedYearFilter(admin.SimpleListFilter):
 
 class EventInline(admin.TabularInline):
     model = Event
-    fields = ["created_at", "actor", "action_label", "from_status", "to_status", "comment", "amount_shown"]
+    fields = ["created_at", "actor_name", "action_label", "from_status", "to_status", "comment", "amount_shown"]
     readonly_fields = fields
+    actor_name = person_display("actor", gettext_lazy("操作人"))
     amount_shown = money_display("amount", gettext_lazy("金额"))
     extra = 0
     can_delete = False
@@ -133,8 +135,9 @@ class EventInline(admin.TabularInline):
 
 class PaymentInline(EventInline):
     model = Payment
-    fields = ["paid_on", "amount_shown", "bank_reference", "recorded_by", "recorded_at"]
+    fields = ["paid_on", "amount_shown", "bank_reference", "recorded_by_name", "recorded_at"]
     readonly_fields = fields
+    recorded_by_name = person_display("recorded_by", gettext_lazy("登记人"))
     amount_shown = money_display("amount", gettext_lazy("拨付金额"))
     ordering = ["paid_on", "pk"]
 
@@ -167,7 +170,7 @@ def _transition_action(transition: Transition):
 
 
 @admin.register(Application)
-class ApplicationAdmin(RestrictedAdmin):
+class ApplicationAdmin(CaseReviewMixin, RestrictedAdmin):
     list_display = [
         "reference",
         "enterprise",
@@ -186,6 +189,7 @@ class ApplicationAdmin(RestrictedAdmin):
         "status",
         "district",
         OverdueFilter,
+        AssignedFilter,
         "sampled",
         SubmittedYearFilter,
     ]
@@ -202,10 +206,11 @@ class ApplicationAdmin(RestrictedAdmin):
     list_per_page = 50
     readonly_fields = [
         "reference",
-        "enterprise",
+        "enterprise_link",
         "measure",
-        "district",
+        "district_link",
         "status",
+        "assigned_to_name",
         "inputs_table",
         "declarations_table",
         "estimate_amount_shown",
@@ -217,7 +222,6 @@ class ApplicationAdmin(RestrictedAdmin):
         "proposal_state",
         "approved_amount_shown",
         "paid",
-        "profile_version",
         "enterprise_name",
         "enterprise_credit_code",
         "submitted_at",
@@ -229,7 +233,7 @@ class ApplicationAdmin(RestrictedAdmin):
         "publicity_ends_on",
         "rejection_reason",
         "ban_override_at",
-        "created_by",
+        "created_by_name",
         "created_at",
         "updated_at",
     ]
@@ -238,6 +242,7 @@ class ApplicationAdmin(RestrictedAdmin):
     inlines = [EventInline, PaymentInline, AttachmentInline, ObjectionInline]
     change_form_template = "applications/admin/application_change_form.html"
     change_list_template = "applications/admin/application_change_list.html"
+    view_on_site = False  # the enterprise's page of the case: staff are sent back here
     actions = [_transition_action(t) for t in TRANSITIONS.values() if t.roles - {Role.ENTERPRISE, Role.SYSTEM}]
 
     def get_queryset(self, request):
@@ -387,6 +392,7 @@ class ApplicationAdmin(RestrictedAdmin):
                 name="{}_{}_transition".format(*info),
             ),
             path("export/", self.admin_site.admin_view(self.export_view), name="{}_{}_export".format(*info)),
+            *self.review_urls(),
             *super().get_urls(),
         ]
 
@@ -411,6 +417,7 @@ class ApplicationAdmin(RestrictedAdmin):
                 and request.user.role == StaffRole.DISTRICT_ADMIN
                 and not FraudFinding.objects.filter(application=application).exists()
             ),
+            **self.review_context(request, application),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -432,7 +439,7 @@ class ApplicationAdmin(RestrictedAdmin):
         key = queue_cache.page_key(request)
         if (page := queue_cache.cached_page(key)) is not None:
             return page
-        extra_context = {**(extra_context or {}), "can_export": self.may_export(request)}
+        extra_context = {**(extra_context or {}), "can_export": self.may_export(request), **self.queue_context(request)}
         response = super().changelist_view(request, extra_context)
         queue_cache.keep_page(key, response)
         return response

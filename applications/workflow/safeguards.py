@@ -42,6 +42,12 @@ def bound_proposal(application: Application, amount: Decimal, comment: str) -> N
             )
             % {"amount": amount, "estimate": figure if figure is not None else _("（无）")}
         )
+    if not above and amount != application.estimate_amount and not comment.strip():
+        # Below the engine's figure: no second person, but the reviewer says why (the enterprise sees the amount).
+        raise Invalid(
+            _("拟支持金额 %(amount)s 元低于系统测算金额 %(estimate)s 元，请在意见中说明差额的理由。")
+            % {"amount": amount, "estimate": application.estimate_amount}
+        )
     application.proposal_needs_approval = above
     application.proposal_approved_by = None
 

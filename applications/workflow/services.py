@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Enterprise, User
+from measures.materials import Material
 from measures.models import Measure
 
 from ..models import Application, Attachment, Objection, Status
@@ -105,8 +106,14 @@ def _clean_name(name: str) -> str:
     return re.sub(r"[\x00-\x1f\x7f]", "", name)[:255] or "attachment"
 
 
-def attachment_add(*, application: Application, user: User, upload: UploadedFile) -> Attachment:
-    """Store one uploaded file outside the web root, or refuse it with a Chinese message (ValidationError)."""
+def attachment_add(
+    *, application: Application, user: User, upload: UploadedFile, material: Material | None = None
+) -> Attachment:
+    """Store one uploaded file outside the web root, or refuse it with a Chinese message (ValidationError).
+
+    `material`: the measure's material (measures.materials) the file is handed in as; it must be of a kind the
+    material accepts.
+    """
     _editable(application)
     name = _clean_name(upload.name)
     limit = settings.ATTACHMENT_MAX_BYTES
@@ -124,6 +131,11 @@ def attachment_add(*, application: Application, user: User, upload: UploadedFile
         raise ValidationError(
             _("文件“%(name)s”的内容不是 PDF、图片或 Office 文档（系统按文件内容而非扩展名识别），未上传。")
             % {"name": name}
+        )
+    if material is not None and not material.accepts(kind.mime):
+        raise ValidationError(
+            _("文件“%(name)s”不是“%(material)s”接受的文件类型（%(types)s），未上传。")
+            % {"name": name, "material": material.name, "types": material.types_label}
         )
     problem = structure_problem(upload, kind.mime, name)
     if problem:
@@ -145,6 +157,7 @@ def attachment_add(*, application: Application, user: User, upload: UploadedFile
         extension=kind.extension,
         sha256=digest.hexdigest(),
         uploaded_by=user,
+        material=material.key if material else "",
     )
     attachment.file.save(name, upload, save=False)
     try:

@@ -121,7 +121,8 @@ def test_an_application_goes_from_the_measure_page_to_the_payment(
     # The reviewer accepts, passes the final review with an amount and starts the announcement.
     open_case_in_admin(reviewer, reference)
     act_in_admin(reviewer, reference, "预审通过")
-    act_in_admin(reviewer, reference, "终审通过，提出拟支持金额", amount="9000")
+    # Below the engine's 10,000.00 yuan: the reviewer says why.
+    act_in_admin(reviewer, reference, "终审通过，提出拟支持金额", amount="9000", comment="一名职工培训课时不足40课时。")
     act_in_admin(reviewer, reference, "开始公示")
     shot(reviewer, "08-publicity-started")
 

@@ -676,6 +676,70 @@ add(
     ),
 )
 
+
+# The review on the case page (applications/admin/case_review.py): the applicant's read-only page opens for whoever
+# sees the case (any other case is a 404); materials, criteria and assignment are recorded by POST, by the lead
+# department's reviewer (assignment also by the district administrator); those who see the case but may not record
+# are sent back to it with a message, and nothing changes.
+def _criteria_answers(w) -> dict:
+    from applications.review.criteria import criteria_for
+
+    return {f"met_{c.key}": "yes" for c in criteria_for(w.app_a.measure)}
+
+
+def _count(label: str, name: str) -> Callable[[Any], int]:
+    return lambda w: _model(label).objects.filter(application=getattr(w, name)).count()
+
+
+_SEES_A = dict.fromkeys(SEES["app_a"], REDIRECT)
+add(
+    "admin:applications_application_enterprise",
+    Case(
+        url("admin:applications_application_enterprise", lambda w: w.app_a.pk),
+        label="submitted case",
+        get=staff(NOT_FOUND, **dict.fromkeys(SEES["app_a"], OK)),
+    ),
+    Case(
+        url("admin:applications_application_enterprise", lambda w: w.paid_b.pk),
+        label="case in payment",
+        get=staff(NOT_FOUND, **dict.fromkeys(SEES["paid_b"], OK)),
+    ),
+)
+add(
+    "admin:applications_application_materials",
+    # 2号 9. lists no materials: nothing to record, for anyone.
+    Case(
+        url("admin:applications_application_materials", lambda w: w.app_a.pk),
+        get=staff(NOT_ALLOWED),
+        post=staff(NOT_FOUND, **_SEES_A),
+        data=lambda w: {"verdict_business-licence": "accepted"},
+        probe=_count("applications.materialcheck", "app_a"),
+    ),
+)
+add(
+    "admin:applications_application_criteria",
+    Case(
+        url("admin:applications_application_criteria", lambda w: w.app_a.pk),
+        get=staff(NOT_ALLOWED),
+        post=staff(NOT_FOUND, **_SEES_A),
+        data=_criteria_answers,
+        probe=_count("applications.criterionanswer", "app_a"),
+        changes=frozenset({REVIEWER_LEAD}),
+    ),
+)
+add(
+    "admin:applications_application_assign",
+    Case(
+        url("admin:applications_application_assign", lambda w: w.app_a.pk),
+        get=staff(NOT_ALLOWED),
+        post=staff(NOT_FOUND, **_SEES_A),
+        data=lambda w: {"assignee": w.users[REVIEWER_LEAD].pk},
+        probe=lambda w: type(w.app_a).objects.values_list("assigned_to", flat=True).get(pk=w.app_a.pk),
+        changes=frozenset({REVIEWER_LEAD, DISTRICT_ADMIN}),
+    ),
+)
+
+
 # Bans: every staff member of the district sees its bans; the district administrator (and the superuser) record
 # one against an enterprise of the district and amend its end on a document (an audited act of its own); nobody
 # edits or deletes one in its form.
