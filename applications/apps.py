@@ -8,4 +8,5 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self):
         from .notices import receivers  # noqa: F401  (writes the e-mails of each workflow transition)
+        from .publicity import receivers as publicity  # noqa: F401  (closes the objections of a case leaving 公示)
         from portal import checks  # noqa: F401  (the deployment checks of the portal's settings)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
@@ -234,18 +236,61 @@ class TransitionForm(forms.Form):
         field.widget.attrs.update({k: v for k, v in (("max", field.max_value),) if v is not None})
 
 
+# Names that are not a person's or an organisation's: an objection is real-name (DOMAIN.md, 公示 practice).
+PLACEHOLDER_NAMES = frozenset("匿名 无名 无名氏 市民 群众 热心群众 热心市民 知情人 某某 不详 anonymous".split())
+PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
+
+
 class ObjectionForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("姓名或单位"), max_length=50)
-    contact = forms.CharField(
-        label=gettext_lazy("联系方式"), max_length=100, help_text=gettext_lazy("电话或电子邮箱，便于核实。")
+    """A real-name, written objection with its facts and, if any, its evidence; for the reviewers' eyes only."""
+
+    name = forms.CharField(
+        label=gettext_lazy("姓名（或单位名称）"),
+        max_length=50,
+        help_text=gettext_lazy("请使用真实姓名或单位全称，匿名异议不予受理。"),
     )
-    text = forms.CharField(label=gettext_lazy("异议内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
+    contact = forms.CharField(
+        label=gettext_lazy("联系电话"),
+        max_length=30,
+        help_text=gettext_lazy("手机号码或带区号的固定电话，供主管部门核实时联系您。"),
+    )
+    email = forms.EmailField(
+        label=gettext_lazy("电子邮箱"), max_length=254, help_text=gettext_lazy("核实结果将发送到此邮箱。")
+    )
+    text = forms.CharField(
+        label=gettext_lazy("异议事实和理由"),
+        min_length=10,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy("请写明您所知的具体事实（时间、人员、数量等）。"),
+    )
+    attachment = forms.FileField(
+        label=gettext_lazy("证据材料（可选）"),
+        required=False,
+        help_text=gettext_lazy("PDF、图片或 Office 文档，一个文件。"),
+    )
+    pledge = forms.BooleanField(
+        label=gettext_lazy("本人承诺以真实身份提出异议，所反映的情况属实。"),
+        error_messages={"required": gettext_lazy("请确认以真实身份提出异议。")},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if len(name) < 2 or name.lower() in PLACEHOLDER_NAMES or set(name) <= set("*＊某xX×"):
+            raise forms.ValidationError(_("请填写真实姓名或单位全称，匿名异议不予受理。"))
+        return name
+
+    def clean_contact(self) -> str:
+        phone = re.sub(r"[\s()（）]", "", self.cleaned_data["contact"]).replace("—", "-")
+        if not PHONE.match(phone):
+            raise forms.ValidationError(_("请填写有效的手机号码或带区号的固定电话。"))
+        return phone
 
 
 class FraudFindingForm(forms.ModelForm):

@@ -18,7 +18,10 @@ from measures.models import Measure
 
 from .filters import MyApplicationFilter
 from .forms import ApplicationForm, ObjectionForm
-from .models import Application, Attachment, Ban, Notice, Recovery, Status
+from .models import Application, Attachment, Ban, Notice, Objection, Recovery, Status
+from .publicity import events as publicity_events
+from .publicity import listing
+from .publicity.lodging import objection_lodge
 from .review import events as review_events
 from .workflow import TransitionError, apply_transition, available_transitions, services
 from .workflow.estimates import estimate, parse_inputs
@@ -172,6 +175,17 @@ def application_confirm(request, pk: int):
     return render(request, "applications/confirm.html", context)
 
 
+def _timeline(application: Application) -> list:
+    """Return the events the enterprise may read. Before objections were triaged, an objection's event carried the
+    objector's name and phone in its comment: the enterprise reads the decision instead (the event stays as kept)."""
+    internal = review_events.INTERNAL_ACTIONS | publicity_events.INTERNAL_ACTIONS
+    events = list(application.events.exclude(action__in=internal).select_related("actor"))
+    for event in events:
+        if event.action == "object":
+            event.comment = _("公示期间收到的异议经主管部门核实成立，申请退回重新审核。")
+    return events
+
+
 @enterprise_required
 def application_detail(request, pk: int):
     application = _own(request, pk)
@@ -179,7 +193,11 @@ def application_detail(request, pk: int):
         "application": application,
         "measure": application.measure,
         # The reviewers' own records (materials ticked, criteria, assignment) stay in the staff's audit trail.
-        "events": application.events.exclude(action__in=review_events.INTERNAL_ACTIONS).select_related("actor"),
+        # Each objection's own records stay in the staff's audit trail.
+        "events": _timeline(application),
+        # That an objection is being examined, and nothing else of it (个人信息保护法).
+        "objection_pending": application.status == Status.PUBLICITY
+        and Objection.objects.of_current_publicity(application).pending().exists(),
         "payments": application.payments.all(),
         "attachments": application.attachments.filter(removed_at__isnull=True),
         "can_withdraw": any(t.action == "withdraw" for t in available_transitions(request.user, application)),
@@ -269,31 +287,50 @@ def attachment_remove(request, pk: int, attachment_id: int):
     return redirect("applications:edit", application.pk)
 
 
-def _in_publicity():
-    return Application.objects.filter(status=Status.PUBLICITY).select_related("enterprise", "measure__document")
-
-
 def publicity_list(request):
-    applications = _in_publicity().order_by("publicity_ends_on", "reference")
-    page = Paginator(applications, 20).get_page(request.GET.get("page"))
-    context = {"page_obj": page, "paginator": page.paginator, "is_paginated": page.has_other_pages()}
+    """The cases under announcement, by district, with their period and whom to ask (publicity.listing)."""
+    districts = list(listing.districts_with_measures())
+    district = next((d for d in districts if d.slug == request.GET.get("district")), None)
+    page = Paginator(listing.announced(district=district), 20).get_page(request.GET.get("page"))
+    for application in page:
+        application.enquiries = listing.enquiries(application.measure)
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "page_obj": page,
+        "paginator": page.paginator,
+        "is_paginated": page.has_other_pages(),
+        "querystring": params.urlencode(),
+        "districts": districts,
+        "district": district,
+    }
     return render(request, "applications/publicity_list.html", context)
 
 
 @rate_limit("objection", block=False)
 def publicity_objection(request, reference: str):
-    application = get_object_or_404(_in_publicity(), reference=reference)
+    """A real-name objection to a case in 公示; what is typed goes to the reviewers only (applications.publicity)."""
+    application = get_object_or_404(
+        Application.objects.filter(status=Status.PUBLICITY).select_related("enterprise", "measure__document"),
+        reference=reference,
+    )
     if request.retry_after:  # too many objections from this address: the form again, with what was typed
         form = ObjectionForm(initial=request.POST.dict())
         context = {"application": application, "form": form}
         return too_many_requests(request, "applications/publicity_objection.html", context)
-    form = ObjectionForm(request.POST or None)
+    form = ObjectionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        data = {key: value for key, value in form.cleaned_data.items() if key != "pledge"}
         try:
-            services.objection_lodge(application_id=application.pk, **form.cleaned_data)
-        except TransitionError:
-            messages.error(request, _("该项目的公示已结束，异议未能提交。"))
+            objection_lodge(application_id=application.pk, **data)
+        except ValidationError as error:
+            form.add_error(None, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _(
+                    "您的异议已收到，主管部门将调查核实，核实结果将发送到您的电子邮箱。您的姓名和联系方式不会告知申请企业。"
+                ),
+            )
             return redirect("applications:publicity")
-        messages.success(request, _("您的异议已收到，主管部门将调查核实。谢谢您的监督。"))
-        return redirect("applications:publicity")
     return render(request, "applications/publicity_objection.html", {"application": application, "form": form})

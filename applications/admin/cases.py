@@ -33,7 +33,6 @@ from ..models import (
     Ban,
     Event,
     FraudFinding,
-    Objection,
     Payment,
 )
 from ..workflow import TRANSITIONS, Stale, Transition, TransitionError, apply_transition, available_transitions
@@ -42,6 +41,7 @@ from . import queue_cache
 from .base import EXPORT_ROLES, ROLE_OF_STAFF, RestrictedAdmin, money_display
 from .case_review import AssignedFilter, CaseReviewMixin, person_display
 from .exports import approved_and_paid_workbook, workbook_response
+from .objections import ObjectionInline
 from .pagination import CappedPaginator
 
 
@@ -151,13 +151,6 @@ class AttachmentInline(EventInline):
     @admin.display(description=gettext_lazy("文件"))
     def download(self, obj):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)
-
-
-class ObjectionInline(EventInline):
-    model = Objection
-    fields = ["created_at", "name", "contact", "text", "handled"]
-    readonly_fields = fields
-    ordering = ["-created_at"]
 
 
 def _transition_action(transition: Transition):

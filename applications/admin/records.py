@@ -1,4 +1,5 @@
-"""The read-only lists of a case's records: audit events, payments, attachments, objections and notices."""
+"""The read-only lists of a case's records: audit events, payments, attachments and notices (objections:
+objections.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from ..models import (
     Attachment,
     Event,
     Notice,
-    Objection,
     Payment,
 )
 from ..workflow.permissions import applications_visible_to
@@ -41,17 +41,6 @@ class AttachmentAdmin(RestrictedAdmin):
     list_display = ["original_name", "application", "content_type", "size", "uploaded_at", "removed_at"]
     search_fields = ["original_name", "application__reference", "application__enterprise__name", "sha256"]
     exclude = ["file"]
-
-
-@admin.register(Objection)
-class ObjectionAdmin(RestrictedAdmin):
-    list_display = ["application", "name", "contact", "created_at", "handled"]
-    list_filter = ["handled"]
-    search_fields = ["application__reference", "name", "contact", "text"]
-    readonly_fields = ["application", "name", "contact", "text", "created_at"]
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser or request.user.role in (StaffRole.REVIEWER, StaffRole.DISTRICT_ADMIN)
 
 
 @admin.register(Notice)

@@ -12,7 +12,6 @@ from .cases import (
     Attachment,
     Event,
     EventQuerySet,
-    Objection,
     Payment,
     ReferenceSequence,
     Status,
@@ -20,6 +19,7 @@ from .cases import (
 )
 from .notices import Notice, NoticeKind, NoticeQuerySet
 from .review import CriterionAnswer, MaterialCheck
+from .objections import Objection, ObjectionOutcome, ObjectionQuerySet
 from .sanctions import Ban, BanAmendment, BanQuerySet, FraudFinding, Recovery, Repayment
 from .storage import PrivateStorage
 
@@ -49,6 +49,8 @@ __all__ = [
     "PrivateStorage",
     "Recovery",
     "ReferenceSequence",
+    "ObjectionOutcome",
+    "ObjectionQuerySet",
     "Repayment",
     "Status",
     "attachment_path",

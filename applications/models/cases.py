@@ -1,4 +1,4 @@
-"""The case: its status, attachments, audit trail events, payments and 公示 objections."""
+"""The case: its status, attachments, audit trail events and payments (公示 objections: objections.py)."""
 
 import datetime
 import uuid
@@ -413,25 +413,3 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} {self.paid_on} {self.amount}"
-
-
-class Objection(models.Model):
-    """An objection lodged by anyone during the public announcement (公示)."""
-
-    application = models.ForeignKey(
-        Application, verbose_name=_("申请"), on_delete=models.PROTECT, related_name="objections"
-    )
-    name = models.CharField(_("异议人"), max_length=50)
-    contact = models.CharField(_("联系方式"), max_length=100)
-    text = models.TextField(_("异议内容"))
-    created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
-    handled = models.BooleanField(_("已处理"), default=False)
-    handling_note = models.TextField(_("处理情况"), blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("公示异议")
-        verbose_name_plural = _("公示异议")
-
-    def __str__(self) -> str:
-        return f"{self.application} {self.name}"

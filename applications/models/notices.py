@@ -28,6 +28,7 @@ class NoticeKind(models.TextChoices):
     BAN_ENDED = "ban_ended", _("禁止申请期届满")
     BAN_CHANGED = "ban_changed", _("禁止申请期变更")
     AUDIT_ANCHOR = "audit_anchor", _("办理记录锚点")
+    OBJECTION = "objection", _("公示异议核实结果")
 
 
 class NoticeQuerySet(models.QuerySet):

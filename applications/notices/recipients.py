@@ -13,7 +13,7 @@ from ..models import Application, Event
 
 # Actions after which the case waits in the lead departments' reviewers' queue, or in the district finance's.
 REVIEWER_ARRIVALS = {"submit", "resubmit", "object", "finance_send_back"}
-FINANCE_ARRIVALS = {"end_publicity"}
+FINANCE_ARRIVALS = {"end_publicity", "end_publicity_after_objections"}
 
 
 def absolute_link(path: str) -> str:

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from measures.materials import Material
 from measures.models import Measure
 
 from ..models import Application, Attachment, Objection, Status
+from . import objections
 from .file_checks import structure_problem
 from .transitions import TransitionError, apply_transition
 
@@ -175,15 +177,6 @@ def attachment_remove(*, attachment: Attachment, user: User) -> None:
     attachment.save(update_fields=["removed_at"])
 
 
-@transaction.atomic
-def objection_lodge(*, application_id: int, name: str, contact: str, text: str) -> Objection:
-    """Record a public objection and send the case back to its reviewers."""
-    objection = Objection.objects.create(application_id=application_id, name=name, contact=contact, text=text)
-    comment = _("异议人：%(name)s（%(contact)s）。%(text)s") % {"name": name, "contact": contact, "text": text}
-    apply_transition(application_id=application_id, action="object", actor=None, comment=comment)
-    return objection
-
-
 def _apply_to_due(ids: list[int], action: str, today: datetime.date) -> list[Application]:
     moved = []
     for application_id in ids:
@@ -195,12 +188,19 @@ def _apply_to_due(ids: list[int], action: str, today: datetime.date) -> list[App
 
 
 def publicity_close_due(*, today: datetime.date | None = None) -> list[Application]:
-    """Move the cases whose announcement ended without objection to finance review."""
+    """Move to finance review the cases whose 公示 has ended with no objection left to examine; the event says
+    whether objections were lodged and how they were resolved (workflow.objections)."""
     today = today or timezone.localdate()
-    ids = list(
-        Application.objects.filter(status=Status.PUBLICITY, publicity_ends_on__lt=today).values_list("pk", flat=True)
+    pending = Objection.objects.pending().filter(application=OuterRef("pk"))
+    due = (
+        Application.objects.filter(status=Status.PUBLICITY, publicity_ends_on__lt=today)
+        .exclude(Exists(pending))
+        .only("pk", "status_changed_at")
     )
-    return _apply_to_due(ids, "end_publicity", today)
+    moved = []
+    for application in due:
+        moved += _apply_to_due([application.pk], objections.end_action(application), today)
+    return moved
 
 
 def correction_lapse_due(*, today: datetime.date | None = None) -> list[Application]:

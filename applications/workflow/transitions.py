@@ -24,7 +24,7 @@ from accounts.services import profile_record_version
 from measures.workdays import add_working_days, working_period_end
 
 from ..models import AWARDED_STATUSES, Application, Event, Status
-from . import safeguards
+from . import objections, safeguards
 from .checks import submission_problems
 from .errors import Forbidden, Invalid, NotAllowedNow, Stale, TransitionError  # noqa: F401  (callers import them here)
 from .estimates import estimate, parse_inputs
@@ -107,7 +107,7 @@ TRANSITIONS: dict[str, Transition] = {
         _t("start_publicity", gettext_lazy("开始公示"), {S.REVIEWED}, S.PUBLICITY, {R, A}, bulk=True),
         _t(
             "object",
-            gettext_lazy("公示期间收到异议，退回审核"),
+            gettext_lazy("公示异议经核实成立，退回审核"),
             {S.PUBLICITY},
             S.UNDER_REVIEW,
             {SYS},
@@ -122,6 +122,16 @@ TRANSITIONS: dict[str, Transition] = {
             bulk=True,
         ),
         _t("finance_approve", gettext_lazy("财政审批通过"), {S.FINANCE_REVIEW}, S.APPROVED, {F}, amount="optional"),
+            offered_when=objections.received_none,
+        ),
+        _t(
+            "end_publicity_after_objections",
+            gettext_lazy("公示期满，异议经核实不成立，报财政审批"),
+            {S.PUBLICITY},
+            S.FINANCE_REVIEW,
+            {SYS, A},
+            bulk=True,
+            offered_when=objections.all_dismissed,
         _t(
             "finance_send_back",
             gettext_lazy("财政退回主管部门重审"),
@@ -253,13 +263,24 @@ def _start_publicity(application: Application, ctx: Context) -> None:
     application.publicity_ends_on = working_period_end(ctx.on, days)
 
 
-def _end_publicity(application: Application, ctx: Context) -> None:
+def _publicity_over(application: Application, ctx: Context) -> None:
     if application.publicity_ends_on and application.publicity_ends_on >= ctx.on:
         raise Invalid(_("公示期至%(date)s，尚未结束。") % {"date": application.publicity_ends_on.isoformat()})
 
 
 def _finance_approve(application: Application, ctx: Context) -> None:
     safeguards.refuse_if_banned(application, ctx.on)
+def _end_publicity(application: Application, ctx: Context) -> None:
+    _publicity_over(application, ctx)
+    objections.end_without_objection(application)
+
+
+def _end_publicity_after_objections(application: Application, ctx: Context) -> None:
+    _publicity_over(application, ctx)
+    summary = objections.end_after_dismissed_objections(application)
+    ctx.comment = " ".join(part for part in (summary, ctx.comment.strip()) if part)
+
+
     amount = application.proposed_amount if ctx.amount is None else ctx.amount
     if amount is None or amount <= 0:
         raise Invalid(_("请填写批准金额。"))
@@ -306,6 +327,7 @@ EFFECTS: dict[str, Callable[[Application, Context], None]] = {
     "end_publicity": _end_publicity,
     "finance_approve": _finance_approve,
     "record_payment": _record_payment,
+    "end_publicity_after_objections": _end_publicity_after_objections,
     "reject": _reject,
     "lapse": _lapse,
     "approve_proposal": safeguards.approve_proposal,

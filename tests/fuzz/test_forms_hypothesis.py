@@ -213,11 +213,13 @@ def test_an_objection_is_lodged_or_refused_in_chinese(client, owner, data):
         )
         response = client.post(reverse("applications:objection", args=[application.reference]), data)
         application.refresh_from_db()
+        # An objection is examined while the case stays in 公示 (applications.publicity): it never moves the case.
+        assert application.status == "publicity"
         if response.status_code == 302:
-            assert application.status == "under_review"
+            assert application.objections.count() == 1
         else:
             assert_errors_shown_in_chinese(response, response.context["form"])
-            assert application.status == "publicity"
+            assert not application.objections.exists()
 
 
 # --- what the fuzzing found, kept as regression tests -----------------------------------------------------------------

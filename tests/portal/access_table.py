@@ -308,8 +308,15 @@ add(
         url("applications:objection", lambda w: w.publicity_b.reference),
         get=everyone_ok,
         post=outcomes(REDIRECT),
-        data=lambda w: {"name": "市民", "contact": "13800138000", "text": "该企业已停业。"},
-        probe=status("publicity_b"),
+        # Kept for the reviewers, whoever sends it; the case stays in 公示 until they have examined it.
+        data=lambda w: {
+            "name": "王先生",
+            "contact": "13800138000",
+            "email": "wang@example.cn",
+            "text": "该企业已于去年停业，未组织培训。",
+            "pledge": "on",
+        },
+        probe=count("applications.objection"),
         changes=frozenset(ROLES),
     ),
 )
@@ -586,8 +593,6 @@ CASE_MODELS = {
     "applications.objection": ("objection_b", "publicity_b"),
     "applications.notice": ("notice_a", "app_a"),
 }
-# Who may mark an objection handled.
-OBJECTION_HANDLERS = {REVIEWER_LEAD, DISTRICT_ADMIN, SUPERUSER}
 
 
 def _sees(case: str) -> dict[str, str]:
@@ -601,14 +606,6 @@ def _object(name: str) -> Callable[[Any], Any]:
 for _label, (_name, _case) in CASE_MODELS.items():
     _get = _object(_name)
     _post = {"post": staff(FORBIDDEN), "data": lambda w, _get=_get: w.admin_form_data(_get(w)), "probe": row(_get)}
-    if _label == "applications.objection":
-        _post = {
-            # The other reviewer may handle objections too, but not this one: to the admin it does not exist.
-            "post": staff(FORBIDDEN, reviewer_other=REDIRECT, **{r: REDIRECT for r in OBJECTION_HANDLERS}),
-            "data": lambda w: {"handled": "on", "handling_note": "已核实，异议不成立。"},
-            "probe": row(_get),
-            "changes": frozenset(OBJECTION_HANDLERS),
-        }
     _changes = (Case(_admin_url(_label, "change", _get), label=_name, get=_sees(_case), **_post),)
     if _label == "applications.application":
         _changes += (
@@ -639,6 +636,28 @@ for _label, (_name, _case) in CASE_MODELS.items():
         ),
     )
     add(_unnamed(_label), Case(_bare_url(_label, _get), get=staff(REDIRECT)))
+
+# A 公示 objection's page (above) is read-only; its evidence opens for whoever sees the case, and its triage is a POST
+# by the lead department's reviewer or the district administrator. Those who see the case but may not decide are sent
+# back to the objection with a message; for everyone else the objection does not exist.
+add(
+    "admin:applications_objection_evidence",
+    Case(
+        url("admin:applications_objection_evidence", lambda w: w.objection_b.pk),
+        get=staff(NOT_FOUND, **dict.fromkeys(SEES["publicity_b"], OK)),
+    ),
+)
+add(
+    "admin:applications_objection_triage",
+    Case(
+        url("admin:applications_objection_triage", lambda w: w.objection_b.pk),
+        get=staff(NOT_ALLOWED),
+        post=staff(NOT_FOUND, **dict.fromkeys(SEES["publicity_b"], REDIRECT)),
+        data=lambda w: {"decision": "dismiss", "reason": "经核实，该企业培训记录属实，异议不成立。"},
+        probe=row(lambda w: w.objection_b),
+        changes=frozenset({REVIEWER_LEAD, DISTRICT_ADMIN}),
+    ),
+)
 
 # The workflow's actions: only the role of the transition table, on a case it sees; the others are refused. Each
 # POST carries the case's audit sequence as its page showed it (`seen`).

@@ -17,6 +17,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, RequestFactory, override_settings
@@ -197,6 +198,9 @@ def build_world() -> World:
     w.objection_b = Objection.objects.create(
         application=w.publicity_b, name="市民", contact="13800000000", text="请核实培训人数。"
     )
+    w.objection_b.attachment_name, w.objection_b.attachment_type = "考勤表.pdf", "application/pdf"
+    w.objection_b.attachment_extension = "pdf"
+    w.objection_b.attachment.save("考勤表.pdf", ContentFile(PDF))
     w.paid_b = _case(owner_b, jobs, "disbursing", approved_amount=Decimal("12000.00"), **amounts)
     w.payment_b = Payment.objects.create(
         application=w.paid_b, paid_on=w.today, amount=Decimal("5000.00"), bank_reference="BJ-5000", recorded_by=finance

@@ -25,13 +25,18 @@ def test_other_cases_are_not_announced(client, make_application, owner):
     assert client.get(reverse("applications:objection", args=[application.reference])).status_code == 404
 
 
-def test_an_objection_sends_the_case_back_to_review(client, make_application):
+def test_an_objection_keeps_the_case_in_publicity_until_it_is_examined(client, make_application):
+    """Objections and their triage: tests/applications/publicity/."""
     application = make_application("publicity", publicity_ends_on=TODAY)
-    data = {"name": "张三", "contact": "13800000000", "text": "该企业培训人数不实"}
-    client.post(reverse("applications:objection", args=[application.reference]), data)
+    data = {
+        "name": "张三",
+        "contact": "13800000000",
+        "email": "zhang@example.cn",
+        "text": "该企业培训人数不实，仅3人参训。",
+    }
+    client.post(reverse("applications:objection", args=[application.reference]), {**data, "pledge": "on"})
     application.refresh_from_db()
-    assert application.status == "under_review" and application.objections.get().name == "张三"
-    assert "培训人数不实" in application.events.get().comment
+    assert application.status == "publicity" and application.objections.get().name == "张三"
 
 
 def test_the_period_ends_by_itself_after_its_last_day(make_application):

@@ -30,6 +30,7 @@ SETUP = {
     "start_publicity": ("reviewed", {}, {}),
     "object": ("publicity", {"publicity_ends_on": TODAY}, {"comment": "培训人数不实"}),
     "end_publicity": ("publicity", {"publicity_ends_on": YESTERDAY}, {}),
+    "end_publicity_after_objections": ("publicity", {"publicity_ends_on": YESTERDAY}, {}),
     "finance_approve": ("finance_review", {}, {}),
     "finance_send_back": ("finance_review", {}, {"comment": "金额有误"}),
     "record_payment": (
@@ -56,7 +57,18 @@ ACTORS = {
     "system": {Role.SYSTEM},
 }
 # What a case needs besides its fields for the action to apply (override_ban: a ban of the enterprise).
-PREPARE = {"override_ban": lambda application: ban_enterprise(application)}
+PREPARE = {
+    "override_ban": lambda application: ban_enterprise(application),
+    "end_publicity_after_objections": lambda application: dismissed_objection(application),
+}
+
+
+def dismissed_objection(application):
+    from applications.models import Objection
+
+    return Objection.objects.create(
+        application=application, name="王先生", contact="13712345678", text="人数不实", outcome="dismissed"
+    )
 
 
 def ban_enterprise(application):
