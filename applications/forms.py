@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from measures.rules import SEPARATOR
+from measures.materials import Material, materials_of
 from measures.workdays import add_working_days
 from portal.formatting import format_money
 
@@ -23,6 +24,7 @@ from .workflow.estimates import parse_inputs, rule_inputs
 
 INPUT_PREFIX = "input_"
 DECLARATION_PREFIX = "declare_"
+MATERIAL_PREFIX = "material_"
 
 
 def date_input() -> forms.DateInput:
@@ -59,6 +61,19 @@ def _input_field(spec) -> forms.Field:
     return forms.CharField(widget=widgets.get(spec.type, forms.TextInput()), max_length=100, **common)
 
 
+def _material_field(material: Material) -> forms.Field:
+    need = _("必须提供") if material.required else _("如有请提供")
+    help_text = _("%(need)s。接受：%(types)s。") % {"need": need, "types": material.types_label}
+    if material.note:
+        help_text += material.note
+    return MultipleFileField(
+        label=material.name,
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": material.accept}),
+        help_text=help_text,
+    )
+
+
 class ApplicationForm(forms.Form):
     """The rule inputs and declarations of one application. Values stay as typed; the engine validates them.
 
@@ -93,6 +108,11 @@ class ApplicationForm(forms.Form):
             widget=MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx,.ppt,.pptx"}),
             help_text=_("可一次选择多个文件。支持 PDF、图片和 Office 文档，单个文件不超过 10 MB。"),
         )
+        self.materials = materials_of(measure)
+        for material in self.materials:
+            self.fields[f"{MATERIAL_PREFIX}{material.key}"] = _material_field(material)
+        if self.materials:
+            self.fields["attachments"].label = _("其他附件")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -103,8 +123,18 @@ class ApplicationForm(forms.Form):
                 *(f"{INPUT_PREFIX}{s.name}" for s in self.specs),
             ),
             Fieldset(_("承诺事项"), *(f"{DECLARATION_PREFIX}{d.key}" for d in self.declarations)),
+            *(
+                [Fieldset(_("申报材料"), *(f"{MATERIAL_PREFIX}{m.key}" for m in self.materials))]
+                if self.materials
+                else []
+            ),
             Fieldset(_("附件"), "attachments"),
         )
+
+    def material_uploads(self) -> list[tuple[Material | None, list]]:
+        """Return the files of this request, each list with the material it is handed in as (None: other files)."""
+        uploads = [(m, self.files.getlist(f"{MATERIAL_PREFIX}{m.key}")) for m in self.materials]
+        return [*uploads, (None, self.files.getlist("attachments"))]
 
     def raw_inputs(self) -> dict[str, str]:
         """Return the inputs as typed (also when the form is invalid), for keeping the draft."""
@@ -135,7 +165,20 @@ class ApplicationForm(forms.Form):
                 self.add_error(f"{DECLARATION_PREFIX}{key}", _("提交前请确认此项承诺。"))
         if "event_date" in self.fields and not cleaned.get("event_date") and "event_date" not in self.errors:
             self.add_error("event_date", _("请填写此日期，申请期限由它起算。"))
+        self._require_materials()
         return cleaned
+
+    def _require_materials(self) -> None:
+        """A required material needs a file: one handed in before, or one in this request."""
+        handed_in = set(self.application.attachments.filter(removed_at__isnull=True).values_list("material", flat=True))
+        for material in self.materials:
+            name = f"{MATERIAL_PREFIX}{material.key}"
+            if material.required and material.key not in handed_in and not self.files.getlist(name):
+                self.add_error(
+                    name,
+                    _("请上传“%(name)s”（接受 %(types)s），提交时必须提供。")
+                    % {"name": material.name, "types": material.types_label},
+                )
 
 
 COMMENT_LABELS = {

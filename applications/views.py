@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.security import rate_limit, too_many_requests
 from accounts.views import enterprise_required
+from measures.materials import materials_of
 from measures.models import Measure
 
 from .filters import MyApplicationFilter
@@ -93,18 +94,29 @@ def _typed_date(form, name: str):
         return None
 
 
-def _upload_files(request, application: Application) -> bool:
-    """Store each uploaded file; report refused ones by name. Return whether all were accepted."""
+def _upload_files(request, application: Application, form: ApplicationForm) -> bool:
+    """Store each uploaded file, under the material it was handed in as; report refused ones by name. Return
+    whether all were accepted."""
     accepted = True
-    for upload in request.FILES.getlist("attachments"):
-        try:
-            services.attachment_add(application=application, user=request.user, upload=upload)
-        except ValidationError as error:
-            accepted = False
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("已上传附件“%(name)s”。") % {"name": upload.name})
+    for material, uploads in form.material_uploads():
+        for upload in uploads:
+            try:
+                services.attachment_add(application=application, user=request.user, upload=upload, material=material)
+            except ValidationError as error:
+                accepted = False
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("已上传附件“%(name)s”。") % {"name": upload.name})
     return accepted
+
+
+def _with_material_names(application: Application) -> list[Attachment]:
+    """Return the case's files, each with the name of the material it was handed in as (`material_name`)."""
+    names = {m.key: m.name for m in materials_of(application.measure)}
+    attachments = list(application.attachments.filter(removed_at__isnull=True))
+    for attachment in attachments:
+        attachment.material_name = names.get(attachment.material, "")
+    return attachments
 
 
 @enterprise_required
@@ -123,7 +135,7 @@ def application_edit(request, pk: int):
             declarations=form.raw_declarations(),
             event_date=_typed_date(form, "event_date"),
         )
-        uploads_ok = _upload_files(request, application)
+        uploads_ok = _upload_files(request, application, form)
         if form.is_valid() and uploads_ok:
             if wants_review:
                 return redirect("applications:confirm", application.pk)
@@ -135,7 +147,7 @@ def application_edit(request, pk: int):
         "application": application,
         "measure": application.measure,
         "form": form,
-        "attachments": application.attachments.filter(removed_at__isnull=True),
+        "attachments": _with_material_names(application),
     }
     return render(request, "applications/edit.html", context)
 
@@ -169,7 +181,7 @@ def application_confirm(request, pk: int):
         ),
         "inputs": [(form[f"input_{spec.name}"].label, application.inputs.get(spec.name, "")) for spec in form.specs],
         "declarations": form.declarations,
-        "attachments": application.attachments.filter(removed_at__isnull=True),
+        "attachments": _with_material_names(application),
         "problems": problems,
     }
     return render(request, "applications/confirm.html", context)

@@ -23,6 +23,7 @@ def submission_problems(application: Application, on: datetime.date | None = Non
         *ban_problems(application, on),
         *duplicate_problems(application),
         *declaration_problems(application),
+        *material_problems(application),
         *headcount_problems(application),
         *eligibility_and_cap_problems(application, on),
     ]
@@ -176,6 +177,26 @@ def duplicate_problems(application: Application) -> list[str]:
 def declaration_problems(application: Application) -> list[str]:
     missing = [d.label for d in required_declarations(application.measure) if not application.declarations.get(d.key)]
     return [_("请确认承诺事项：%(label)s") % {"label": label} for label in missing]
+
+
+def material_problems(application: Application) -> list[str]:
+    """Each material the clause requires (Measure.materials) must be handed in as at least one file."""
+    from measures.materials import materials_of
+
+    required = [m for m in materials_of(application.measure) if m.required]
+    if not required:
+        return []
+    handed_in = set(
+        application.attachments.filter(removed_at__isnull=True, material__in=[m.key for m in required]).values_list(
+            "material", flat=True
+        )
+    )
+    return [
+        _("缺少申报材料“%(name)s”（接受 %(types)s），请在申请表中上传后再提交，草稿已保存。")
+        % {"name": m.name, "types": m.types_label}
+        for m in required
+        if m.key not in handed_in
+    ]
 
 
 # Profile fields whose absence blocks a submission; other unknowns (the kind of applicant, the trade, the park)
