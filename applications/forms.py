@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from measures.rules import SEPARATOR
 from measures.materials import Material, materials_of
+from measures.rules import SEPARATOR
 from measures.workdays import add_working_days
 from portal.formatting import format_money
 
