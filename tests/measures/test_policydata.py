@@ -2,7 +2,9 @@
 
 import pytest
 import yaml
+from django.db import IntegrityError
 
+from measures import loading
 from measures.loading import load_policy_data
 from measures.models import Measure, PolicyDocument
 from measures.policydata import PolicyDataError, read_policy_data
@@ -61,14 +63,37 @@ def test_it_refuses_a_tier_table_out_of_order(data_copy):
         read_copy(data_copy)
 
 
+def chaoyang_8_2(data):
+    """The measure 朝政办发〔2020〕8号 2. in data read from the files (a document early in the load)."""
+    [document] = [d for d in data["documents"] if d["key"] == "chaoyang-2020-8"]
+    [measure] = [m for m in document["measures"] if m["key"] == "2"]
+    return measure
+
+
 @pytest.mark.django_db
-def test_it_writes_nothing_when_a_file_is_invalid(data_copy):
-    before = (PolicyDocument.objects.count(), Measure.objects.count())
-    path = data_copy / "contacts" / "haidian.yaml"
-    edit(path, lambda d: d["departments"][0].update(district="火星区"))
+def test_it_writes_nothing_when_a_file_is_invalid(policy_data, data_copy, monkeypatch):
+    measure = Measure.objects.get(document__number="朝政办发〔2020〕8号", key="2")
+    before = (PolicyDocument.objects.count(), Measure.objects.count(), measure.text)
+    # One file changes a measure, as a correction would; another names a district that does not exist.
+    edit(data_copy / "measures" / "documents" / "chaoyang.yaml", lambda d: chaoyang_8_2(d).update(text="改过的条文"))
+    edit(data_copy / "contacts" / "haidian.yaml", lambda d: d["departments"][0].update(district="火星区"))
+    # The loader reads and validates the files itself (as `manage.py load_policy_data` and `make run` load them).
+    monkeypatch.setattr(loading, "read_policy_data", lambda: read_copy(data_copy))
     with pytest.raises(PolicyDataError, match="unknown district '火星区'"):
-        load_policy_data(read_copy(data_copy))
-    assert (PolicyDocument.objects.count(), Measure.objects.count()) == before
+        load_policy_data()
+    measure.refresh_from_db()
+    assert (PolicyDocument.objects.count(), Measure.objects.count(), measure.text) == before
+
+
+@pytest.mark.django_db
+def test_a_failure_part_way_through_the_load_leaves_the_library_as_it_was(policy_data, data_copy):
+    edit(data_copy / "measures" / "documents" / "chaoyang.yaml", lambda d: chaoyang_8_2(d).update(text="改过的条文"))
+    data = read_copy(data_copy)
+    assert data.documents[-1]["key"] != "chaoyang-2020-8"
+    data.documents[-1]["title"] = None  # the database refuses the last document, after the change above was written
+    with pytest.raises(IntegrityError):
+        load_policy_data(data)
+    assert Measure.objects.get(document__number="朝政办发〔2020〕8号", key="2").text != "改过的条文"
 
 
 @pytest.mark.django_db
