@@ -300,6 +300,17 @@ class Attachment(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("applications:attachment", args=[self.application_id, self.pk])
 
+    @property
+    def download_name(self) -> str:
+        """The name the file is served under: the uploader's, with the extension of the type its content was found to
+        be (a PDF uploaded as 申报材料.hta is served as 申报材料.pdf), never the uploader's own."""
+        stem, dot, extension = self.original_name.rpartition(".")
+        if not dot:
+            stem = self.original_name
+        elif extension.lower() == self.extension:
+            return self.original_name
+        return f"{stem or 'attachment'}.{self.extension}"
+
 
 class EventQuerySet(models.QuerySet):
     def update(self, **kwargs):

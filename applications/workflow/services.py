@@ -29,6 +29,7 @@ from ..models import Application, Attachment, Objection, Status
 from . import objections
 from .file_checks import structure_problem
 from .transitions import TransitionError, apply_transition
+from .uploads import attachment_discard, attachment_store, storage_problem
 
 logger = logging.getLogger(__name__)
 
@@ -142,11 +143,8 @@ def attachment_add(
     problem = structure_problem(upload, kind.mime, name)
     if problem:
         raise ValidationError(problem)
-    if application.attachments.filter(removed_at__isnull=True).count() >= settings.ATTACHMENTS_PER_APPLICATION:
-        raise ValidationError(
-            _("每件申请最多上传 %(n)s 个附件，文件“%(name)s”未上传。")
-            % {"n": settings.ATTACHMENTS_PER_APPLICATION, "name": name}
-        )
+    if problem := storage_problem(application, upload.size, name):  # checked again under the lock when storing
+        raise ValidationError(problem)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -161,20 +159,13 @@ def attachment_add(
         uploaded_by=user,
         material=material.key if material else "",
     )
-    attachment.file.save(name, upload, save=False)
-    try:
-        attachment.save()
-    except Exception:
-        attachment.file.delete(save=False)
-        raise
-    return attachment
+    return attachment_store(attachment, upload, name)
 
 
 def attachment_remove(*, attachment: Attachment, user: User) -> None:
-    """Take a file off a draft; the file itself is kept, as everything handed in is."""
+    """Take a file off a case being edited: deleted if it was never handed in, kept (marked removed) if it was."""
     _editable(attachment.application)
-    attachment.removed_at = timezone.now()
-    attachment.save(update_fields=["removed_at"])
+    attachment_discard(attachment)
 
 
 def _apply_to_due(ids: list[int], action: str, today: datetime.date) -> list[Application]:
