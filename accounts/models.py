@@ -49,6 +49,8 @@ class User(AbstractUser):
         related_name="users",
     )
     email_confirmed = models.BooleanField(_("邮箱已确认"), default=False)
+    # The language the person last used the portal in (accounts.language): their e-mails are written in it.
+    language = models.CharField(_("使用语言"), max_length=10, blank=True, default="")
     # Who invited this colleague (the enterprise's owner); counts against the owner's invitations of the day.
     invited_by = models.ForeignKey(
         "self", verbose_name=_("邀请人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

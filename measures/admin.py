@@ -494,3 +494,6 @@ class WorkingDayOverrideAdmin(admin.ModelAdmin):
 class CalendarWarningAdmin(admin.ModelAdmin):
     list_display = ["year", "created_at", "sent_at"]
     search_fields = ["year"]
+
+
+from . import schedule_admin  # noqa: E402, F401  (the periodic tasks' admin, in the page's language)

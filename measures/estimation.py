@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
 from .models import Measure
+from .rule_text import rule_text
 
 
 def has_rule(measure: Measure) -> bool:
@@ -37,8 +39,10 @@ def estimate_form_class(measure: Measure) -> type[forms.Form]:
     """Return a form with exactly the inputs the measure's rule needs."""
     fields: dict[str, forms.Field] = {}
     for spec in inputs_for(measure):
-        label = f"{spec.label}（{spec.unit}）" if spec.unit else spec.label
-        common = {"label": label, "required": spec.required, "help_text": spec.help}
+        label = rule_text(spec.label)
+        if spec.unit:
+            label = gettext("%(label)s（%(unit)s）") % {"label": label, "unit": pgettext("unit", spec.unit)}
+        common = {"label": label, "required": spec.required, "help_text": rule_text(spec.help)}
         if spec.type == "money":
             field = forms.DecimalField(min_value=0, decimal_places=2, max_digits=16, **common)
         elif spec.type == "integer":
@@ -48,7 +52,8 @@ def estimate_form_class(measure: Measure) -> type[forms.Form]:
         elif spec.type == "date":
             field = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
         elif spec.type == "choice":
-            field = forms.ChoiceField(choices=[("", "---------"), *spec.choices], **common)
+            choices = [(value, rule_text(text)) for value, text in spec.choices]
+            field = forms.ChoiceField(choices=[("", "---------"), *choices], **common)
         elif spec.type == "boolean":
             field = forms.BooleanField(**{**common, "required": False})
         else:

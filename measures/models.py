@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from portal.formatting import format_money, format_share
@@ -144,6 +144,24 @@ class PolicyDocument(models.Model):
 
     def get_effective_status_display(self) -> str:
         return self.Status(self.effective_status()).label
+
+
+# What documents call the departments that lead a measure (Measure.lead_label), for their translations.
+LEAD_LABELS = [
+    gettext_noop("牵头部门"),
+    gettext_noop("主责部门"),
+    gettext_noop("主责单位"),
+    gettext_noop("牵头单位"),
+    gettext_noop("对接部门"),
+    gettext_noop("责任单位"),
+    gettext_noop("主管部门"),
+    gettext_noop("审批部门"),
+    gettext_noop("补贴审批部门"),
+    gettext_noop("咨询部门"),
+    gettext_noop("政策咨询部门"),
+    gettext_noop("政策咨询和办理部门"),
+    gettext_noop("政策咨询和补贴申请部门"),
+]
 
 
 class BeneficiaryType(models.Model):
@@ -352,6 +370,11 @@ class Measure(models.Model):
         return rules.RuleSet((main, *more), self.rule_combine or "sum", self.rule_choice_label)
 
     @property
+    def local_lead_label(self) -> str:
+        """Return what the document calls its lead departments (主责部门, 对接部门…), in the language of the page."""
+        return gettext(self.lead_label or LEAD_LABELS[0])
+
+    @property
     def citation(self) -> str:
         """Return the document number (or title) and clause this measure comes from."""
         document = self.document.number or f"《{self.document.title}》"
@@ -446,6 +469,8 @@ class MeasureCondition(models.Model):
             return format_money(self.value)
         if self.value and self.kind in (self.Kind.MIN_REVENUE_DROP, self.Kind.MAX_LAYOFF_RATE):
             return format_share(self.value)
+        if self.value and self.kind == self.Kind.SME_SIZES:  # 小型、微型: the sizes' own names, translated
+            return gettext("、").join(gettext(size) for size in self.value.split("、"))
         return self.value
 
     def clean(self) -> None:

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.security import rate_limit
@@ -7,7 +9,8 @@ from measures.api import api
 
 from .views import favicon, healthz
 
-admin.site.site_header = admin.site.site_title = _("惠企政策服务平台管理后台")
+# The portal's one name (settings.PORTAL_NAME), as on its pages, its mail and authenticator apps.
+admin.site.site_header = admin.site.site_title = format_lazy(_("{portal} 管理后台"), portal=_(settings.PORTAL_NAME))
 admin.site.index_title = _("业务办理")
 
 urlpatterns = [

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .cases import Application, Event
@@ -85,6 +86,9 @@ class Notice(models.Model):
     delivered_to = models.JSONField(_("已送达"), default=list, blank=True)
     subject = models.CharField(_("主题"), max_length=200)
     body = models.TextField(_("正文"))
+    # The same notice in the portal's other languages, {"en": {"subject": ..., "body": ...}}: each recipient is sent
+    # the one in the language they last used the portal in (notices.delivery), and pages show their reader's.
+    translations = models.JSONField(_("其他语言版本"), default=dict, blank=True)
     state = models.CharField(_("发送状态"), max_length=12, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("发送次数"), default=0)
     last_error = models.TextField(_("最近一次错误"), blank=True)
@@ -138,6 +142,17 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    def text_in(self, language: str | None = None) -> tuple[str, str]:
+        """Return the subject and body in the language (the current one by default), or as written where not kept."""
+        language = (language or get_language() or "").split("-")[0]
+        version = (self.translations or {}).get(language)
+        return (version["subject"], version["body"]) if version else (self.subject, self.body)
+
+    @property
+    def local_subject(self) -> str:
+        """Return the subject in the language of the page."""
+        return self.text_in()[0]
 
     def undelivered(self) -> list[str]:
         """Return the recipients the mail server has not yet accepted a message for."""

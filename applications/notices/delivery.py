@@ -15,6 +15,7 @@ import smtplib
 from contextlib import suppress
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection as database
 from django.db import transaction
@@ -54,9 +55,16 @@ def _locked_pending(notice_id: int) -> Notice | None:
     return notice if notice is not None and notice.state == Notice.State.PENDING else None
 
 
-def _deliver(connection, notice: Notice, to: str) -> None:
+def recipient_languages(addresses: list[str]) -> dict[str, str]:
+    """Return the language each address's person last used the portal in, for those who have one on record."""
+    users = get_user_model().objects.filter(email__in=addresses).exclude(language="")
+    return dict(users.values_list("email", "language"))
+
+
+def _deliver(connection, notice: Notice, to: str, language: str | None = None) -> None:
     connection.open()  # once: the connection is kept for the notice's other recipients
-    EmailMessage(notice.subject, notice.body, settings.DEFAULT_FROM_EMAIL, [to], connection=connection).send()
+    subject, body = notice.text_in(language or settings.LANGUAGE_CODE)
+    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to], connection=connection).send()
 
 
 def _refused_address(error: OSError) -> bool:
@@ -105,6 +113,7 @@ def notice_send(notice_id: int, connection=None) -> bool:
     connection = connection or get_connection()
     tried: list[str] = []
     errors: list[Exception] = []
+    languages: dict[str, str] | None = None
     try:
         while True:
             with transaction.atomic():
@@ -116,8 +125,10 @@ def notice_send(notice_id: int, connection=None) -> bool:
                 if waiting:
                     to = waiting.pop(0)
                     tried.append(to)
+                    if languages is None:  # once per notice: each recipient in the language they last used
+                        languages = recipient_languages(notice.recipients)
                     try:
-                        _deliver(connection, notice, to)
+                        _deliver(connection, notice, to, languages.get(to))
                     except OSError as error:  # smtplib's errors included
                         errors.append(error)
                         if not _refused_address(error):  # the server or the network: try again later
@@ -173,7 +184,8 @@ def _send_group(mail, notice_ids: list[int], retry: list[int]) -> list[int]:
     several: list[int] = []
     with transaction.atomic():
         _quick_commit()
-        locked = Notice.objects.select_for_update(skip_locked=True).filter(pk__in=notice_ids).order_by("pk")
+        locked = list(Notice.objects.select_for_update(skip_locked=True).filter(pk__in=notice_ids).order_by("pk"))
+        languages = recipient_languages([to for notice in locked for to in notice.undelivered()])
         done: list[Notice] = []
         server_failed = False
         for notice in locked:
@@ -189,7 +201,7 @@ def _send_group(mail, notice_ids: list[int], retry: list[int]) -> list[int]:
             errors: list[Exception] = []
             if waiting:
                 try:
-                    _deliver(mail, notice, waiting[0])
+                    _deliver(mail, notice, waiting[0], languages.get(waiting[0]))
                 except OSError as error:  # smtplib's errors included
                     errors.append(error)
                     server_failed = not _refused_address(error)

@@ -16,19 +16,25 @@ from .tasks import queue_after_commit
 # Writing notices (inside the caller's transaction).
 
 
-def render(template: str, context: dict) -> tuple[str, str]:
-    """Render applications/email/<template>.txt and its _subject.txt in the portal's language."""
-    context = {"portal": settings.PORTAL_NAME, **context}
-    with translation.override(settings.LANGUAGE_CODE):
+def render(template: str, context: dict, language: str | None = None) -> tuple[str, str]:
+    """Render applications/email/<template>.txt and its _subject.txt in the language (the portal's by default)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        context = {"portal": translation.gettext(settings.PORTAL_NAME), **context}
         subject = " ".join(render_to_string(f"applications/email/{template}_subject.txt", context).split())
         body = render_to_string(f"applications/email/{template}.txt", context)
     return subject[:200], body
 
 
 def build_notice(template: str, context: dict, recipients: list[str], **fields) -> Notice:
+    """Return an unsaved notice written in the portal's language and, kept beside it, in each other language."""
     subject, body = render(template, context)
+    translations = {}
+    for language, _name in settings.LANGUAGES:
+        if language != settings.LANGUAGE_CODE:
+            other_subject, other_body = render(template, context, language)
+            translations[language] = {"subject": other_subject, "body": other_body}
     state = Notice.State.PENDING if recipients else Notice.State.NO_RECIPIENT
-    return Notice(recipients=recipients, subject=subject, body=body, state=state, **fields)
+    return Notice(recipients=recipients, subject=subject, body=body, translations=translations, state=state, **fields)
 
 
 def write_notices(notices: Iterable[Notice]) -> list[Notice]:

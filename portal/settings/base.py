@@ -8,7 +8,6 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -53,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.language.RememberLanguageMiddleware",
     "accounts.security.StaffOTPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a login refused during a lockout into the lockout page.
@@ -190,13 +190,16 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mail")
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="北京市中小企业政策服务平台 <noreply@localhost>")
+# The portal's one name, set once: the sender of its mail, the issuer authenticator apps show, the site's and the
+# admin's titles (translated on English pages and mail by the catalogue, where it is the default).
+PORTAL_NAME = env("PORTAL_NAME", default="北京中小企业惠企政策服务平台")
+MAIL_FROM_ADDRESS = env("MAIL_FROM_ADDRESS", default="noreply@localhost")
+DEFAULT_FROM_EMAIL = f"{PORTAL_NAME} <{MAIL_FROM_ADDRESS}>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Operators told about problems (a year missing from the holiday calendar, and Django's server errors):
 # comma separated, e.g. "运维 <ops@example.gov.cn>,it@example.gov.cn".
 ADMINS = getaddresses(env.list("ADMINS", default=[]))
 
-PORTAL_NAME = _("北京中小企业惠企政策服务平台")
 # The portal's public address, for the links in e-mails (which are written where there is no request).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
@@ -288,7 +291,7 @@ CONTENT_SECURITY_POLICY = {
 # Staff verify a one-time code (TOTP, django-otp) before using the admin or any page signed in. A member of staff
 # without a device sets one up at /accounts/otp/setup/; an administrator removes a lost one in the admin (TOTP 设备).
 STAFF_OTP_REQUIRED = env.bool("STAFF_OTP_REQUIRED", default=True)
-OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="北京惠企政策服务平台")
+OTP_TOTP_ISSUER = PORTAL_NAME
 
 LOGGING = {
     "version": 1,

@@ -2,10 +2,14 @@
 
 from django import template
 from django.conf import settings
+from django.utils.translation import gettext, gettext_noop
 
 from portal.formatting import format_money, format_share
 
 register = template.Library()
+
+# The default name (settings.PORTAL_NAME), marked here so that the catalogue keeps its translations.
+DEFAULT_PORTAL_NAME = gettext_noop("北京中小企业惠企政策服务平台")
 
 
 @register.filter
@@ -24,3 +28,9 @@ def share(value) -> str:
 def language_choices() -> list[tuple[str, str]]:
     """Return the languages each named in itself ("中文", "English"), as a switch should show them."""
     return list(settings.LANGUAGES)
+
+
+@register.simple_tag
+def portal_name() -> str:
+    """Return the portal's name (settings.PORTAL_NAME) in the page's language."""
+    return gettext(settings.PORTAL_NAME)

@@ -43,4 +43,4 @@ def test_it_delivers_a_chinese_message_over_smtp(smtp_server):
     assert message["Subject"].strip() == "补正通知：请在5个工作日内补正材料"
     assert message.get_content_charset() == "utf-8"
     assert "缺少营业执照复印件" in message.get_body(("plain",)).get_content()
-    assert "北京市中小企业政策服务平台" in message["From"] and envelope.mail_from == "noreply@localhost"
+    assert "北京中小企业惠企政策服务平台" in message["From"] and envelope.mail_from == "noreply@localhost"

@@ -1,0 +1,99 @@
+"""An English reader sees a case's events, the portal's own comments and its notices in English, and each person
+is e-mailed in the language they last used the portal in."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from applications.models import Event
+from applications.templatetags.events import event_comment, event_name
+from applications.workflow import TRANSITIONS, apply_transition
+
+pytestmark = pytest.mark.django_db
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def pay(application, finance):
+    return apply_transition(
+        application_id=application.pk,
+        action="record_payment",
+        actor=finance,
+        amount=Decimal("5000"),
+        paid_on=datetime.date(2026, 11, 2),
+        bank_reference="CZ-2",
+    )
+
+
+def english(client: Client) -> Client:
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def test_the_timeline_names_events_and_notices_in_english(client, owner, make_application, finance):
+    application = pay(make_application("approved"), finance)
+    english(client).force_login(owner)
+    html = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    timeline = html.split('class="list-group list-group-numbered timeline"', 1)[1].split("</ol>", 1)[0]
+    with translation.override("en"):
+        assert str(TRANSITIONS["record_payment"].label) in timeline
+    assert "5,000.00 yuan" in timeline
+    notices = html.split('class="table table-sm notices"', 1)[1].split("</table>", 1)[0]
+    subjects = re.findall(r"<td>([^<]*SQ-[^<]*)</td>", notices)
+    assert subjects and not any(CJK.search(subject) for subject in subjects)
+
+
+@pytest.mark.parametrize(
+    ("comment", "shown"),
+    [
+        (
+            "应全额收缴 12,000.00 元，退回截止日期 2026-12-20。",
+            "Full recovery of 12,000.00 yuan; repayment deadline 2026-12-20.",
+        ),
+        (
+            "应全额收缴 12000.00 元，退回截止日期 2026-12-20。",
+            "Full recovery of 12,000.00 yuan; repayment deadline 2026-12-20.",
+        ),
+        (
+            "2026-11-23 退回 5,000.00 元，银行流水号 HK-1；尚欠 7,000.00 元。",
+            "5,000.00 yuan repaid on 2026-11-23, bank transaction number HK-1; 7,000.00 yuan outstanding.",
+        ),
+        ("材料齐全", "材料齐全"),  # what a person typed stays as typed
+    ],
+)
+def test_the_portals_own_comments_are_shown_in_english(comment, shown):
+    event = Event(action="recovery_open", action_label="立案收缴已拨付资金", comment=comment)
+    with translation.override("en"):
+        assert event_comment(event) == shown
+        assert not CJK.search(event_name(event))
+    with translation.override("zh-hans"):
+        assert event_comment(event) == comment
+
+
+def test_each_recipient_is_mailed_in_the_language_they_last_used(
+    client, owner, make_application, finance, mailoutbox, django_capture_on_commit_callbacks
+):
+    application = make_application("approved")
+    english(client).force_login(owner)
+    client.get(reverse("applications:list"))  # the owner uses the portal in English
+    owner.refresh_from_db()
+    assert owner.language == "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(application, finance)
+    to_owner = [m for m in mailoutbox if owner.email in m.to]
+    assert to_owner and not CJK.search(to_owner[0].subject)
+    assert "5,000.00 yuan" in to_owner[0].body
+
+
+def test_a_person_who_never_chose_a_language_is_mailed_in_chinese(
+    owner, make_application, finance, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(make_application("approved"), finance)
+    to_owner = [m for m in mailoutbox if owner.email in m.to]
+    assert to_owner and CJK.search(to_owner[0].subject)
+    assert "5,000.00 元" in to_owner[0].body
