@@ -9,6 +9,7 @@ from accounts.models import Certification
 from measures.matching import MIGHT, NOT, QUALIFIES, facts_for_enterprise, match_measures, measures_for_matching
 from measures.models import District, Measure, MeasureCondition, PolicyDocument
 from tests.factories import EnterpriseFactory, EnterpriseUserFactory
+from tests.measures.test_library_admin import change_url, posted
 
 pytestmark = pytest.mark.django_db
 
@@ -142,9 +143,15 @@ def test_it_normalises_a_condition_value_an_administrator_types(policy_data):
 def test_an_administrator_edits_a_condition_in_the_admin(admin_client, mentougou_firm):
     target = Measure.objects.get(document__key="mentougou-2020-25", key="1")
     condition = target.conditions.get(kind="sme_sizes")
-    condition.value = "微型"
-    condition.save()
-    assert match(mentougou_firm, "mentougou-2020-25", "1").group == NOT
+    assert match(mentougou_firm, "mentougou-2020-25", "1").group == QUALIFIES
+    page = admin_client.get(change_url(target))
+    [formset] = [
+        inline.formset for inline in page.context["inline_admin_formsets"] if inline.formset.model is type(condition)
+    ]
+    [row] = [form for form in formset.forms if form.instance.pk == condition.pk]
+    response = admin_client.post(change_url(target), posted(page, **{row.add_prefix("value"): "微型"}))
+    assert response.status_code == 302
+    assert match(mentougou_firm, "mentougou-2020-25", "1").group == NOT  # a small firm no longer qualifies
 
 
 @pytest.fixture
