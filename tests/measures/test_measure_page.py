@@ -21,3 +21,11 @@ def test_a_share_is_printed_as_a_percentage(client, policy_data):
 def test_an_amount_is_printed_as_money(client, policy_data):
     condition = MeasureCondition.objects.filter(kind="max_revenue", value="10000000").first()
     assert "10,000,000.00 元" in conditions(client, condition)
+
+
+def test_the_estimates_footnote_does_not_end_a_clause_number_with_a_full_stop(client, policy_data):
+    from measures.models import Measure
+
+    measure = Measure.objects.get(document__number="朝政办发〔2020〕8号", clause="16.")
+    html = client.get(measure.get_absolute_url(), {"estimate": "1", "persons": "3"}).content.decode()
+    assert "16.。" not in html and "16.）" in html
