@@ -5,6 +5,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.security import rate_limit
+from applications.admin.home import index as staff_index
 from measures.api import api
 
 from .views import favicon, healthz
@@ -19,6 +20,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # The admin's own sign-in, under the same rate limit as the portal's (README "Security").
     path("admin/login/", rate_limit("login")(admin.site.login)),
+    # The staff home: the admin's index with the reader's figures on top (applications/admin/home.py).
+    path("admin/", admin.site.admin_view(staff_index), name="staff_home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("directory/", include("contacts.urls")),

@@ -41,6 +41,7 @@ from . import queue_cache
 from .base import EXPORT_ROLES, ROLE_OF_STAFF, RestrictedAdmin, money_display
 from .case_review import AssignedFilter, CaseReviewMixin, person_display
 from .exports import approved_and_paid_workbook, workbook_response
+from .home import WaitingFilter
 from .objections import ObjectionInline
 from .pagination import CappedPaginator
 
@@ -184,6 +185,7 @@ class ApplicationAdmin(CaseReviewMixin, RestrictedAdmin):
         OverdueFilter,
         AssignedFilter,
         "sampled",
+        WaitingFilter,
         SubmittedYearFilter,
     ]
     search_fields = ["reference", "enterprise__name", "enterprise__credit_code"]

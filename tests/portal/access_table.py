@@ -325,6 +325,8 @@ add(
 # The admin site.
 
 add("admin:index", Case(url("admin:index"), get=staff(OK)))
+# The staff home: the admin's index with the reader's figures on top (the same /admin/, answered first by this route).
+add("staff_home", Case(url("staff_home"), get=staff(OK)))
 add(
     "admin:login",
     # Signed-in staff are sent on to the index; an enterprise user sees the form with "not authorised".
