@@ -9,11 +9,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from measures.models import Measure
-from tests.applications.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
 
-OBJECTION = {"name": "张三", "contact": "13800000000", "text": "该企业培训人数不实，实际只有三人参加。"}
+OBJECTION = {
+    "name": "张三",
+    "contact": "13800000000",
+    "email": "zhangsan@example.cn",
+    "text": "该企业培训人数不实，实际只有三人参加。",
+    "pledge": "on",
+}
+
+
+def in_publicity_until() -> datetime.date:
+    """A last day of the public announcement still ahead, whatever today is."""
+    return timezone.localdate() + datetime.timedelta(days=10)
 
 
 @pytest.fixture
@@ -61,7 +71,7 @@ def test_viewing_the_confirmation_page_is_not_limited(client, owner, make_applic
 
 
 def test_a_limited_objection_shows_the_form_again_with_the_text_kept(client, two_cases, limits):
-    first, second = two_cases("publicity", publicity_ends_on=TODAY)
+    first, second = two_cases("publicity", publicity_ends_on=in_publicity_until())
     client.post(reverse("applications:objection", args=[first.reference]), OBJECTION)
     response = client.post(reverse("applications:objection", args=[second.reference]), OBJECTION)
     page = response.content.decode()
@@ -72,12 +82,20 @@ def test_a_limited_objection_shows_the_form_again_with_the_text_kept(client, two
 
 
 def test_objections_from_another_address_are_counted_apart(client, two_cases, limits):
-    first, second = two_cases("publicity", publicity_ends_on=TODAY)
-    client.post(reverse("applications:objection", args=[first.reference]), OBJECTION, REMOTE_ADDR="10.0.0.1")
-    response = client.post(
-        reverse("applications:objection", args=[second.reference]), OBJECTION, REMOTE_ADDR="10.0.0.2"
-    )
-    assert response.status_code == 302
+    first, second = two_cases("publicity", publicity_ends_on=in_publicity_until())
+    sent = [
+        (first, "10.0.0.1"),
+        (second, "10.0.0.1"),  # past the limit of one an hour from this address
+        (second, "10.0.0.2"),
+    ]
+    statuses = [
+        client.post(
+            reverse("applications:objection", args=[case.reference]), OBJECTION, REMOTE_ADDR=address
+        ).status_code
+        for case, address in sent
+    ]
+    assert statuses == [302, 429, 302]
+    assert (first.objections.count(), second.objections.count()) == (1, 1)
 
 
 def test_an_expired_session_sends_the_editor_to_sign_in_and_the_saved_draft_survives(
