@@ -92,6 +92,7 @@ class QueueChangeList(ChangeList):
         "measure__document__number",
         "measure__document__title",
         "district__name",
+        "district__name_en",  # the district shows in the reader's language (District.local_name)
     ]
 
     def get_queryset(self, request, exclude_parameters=None):
