@@ -111,7 +111,8 @@ class SubmittedYearFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        return queryset.filter(submitted_at__year=int(value)) if value and value.isdigit() else queryset
+        offered = {year for year, _label in self.lookups(request, None)}
+        return queryset.filter(submitted_at__year=int(value)) if value in offered else queryset
 
 
 class EventInline(admin.TabularInline):
@@ -425,7 +426,10 @@ class ApplicationAdmin(CaseReviewMixin, RestrictedAdmin):
         to its enterprise to match the name took seconds at a million cases."""
         condition = Q()
         for term in smart_split(search_term):
-            term = unescape_string_literal(term) if term[0] in "\"'" else term
+            if term[0] in "\"'":  # a quoted phrase; an unbalanced quote ("北京) is searched for without it
+                term = unescape_string_literal(term) if len(term) > 1 and term[-1] == term[0] else term.strip("\"'")
+            if not term:
+                continue
             enterprises = Enterprise.objects.filter(Q(name__icontains=term) | Q(credit_code__icontains=term))
             condition &= Q(reference__icontains=term) | Q(enterprise__in=enterprises.values("pk"))
         return queryset.filter(condition), False
