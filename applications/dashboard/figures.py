@@ -13,13 +13,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from accounts.models import StaffRole, User
 from measures.models import Measure
 from measures.workdays import WorkingCalendar
+from portal.money import MoneySum
 
 from ..models import TERMINAL_STATUSES, Event, Objection, Status
 from ..workflow.permissions import applications_visible_to
@@ -128,7 +129,7 @@ def _amounts(cases: QuerySet, today: datetime.date) -> dict:
         Event.objects.filter(action__in=AMOUNT_ACTIONS, created_at__gte=since, application__in=cases.values("pk"))
         .annotate(month=TruncMonth("created_at"))
         .values_list("action", "month")
-        .annotate(total=Sum("amount"))
+        .annotate(total=MoneySum("amount"))
         .order_by()
     )
     series: dict[str, dict] = defaultdict(dict)
