@@ -7,12 +7,13 @@ describes the behaviour.
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import logging
 import math
 import threading
 import time
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 
 from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off
@@ -34,14 +35,44 @@ from portal.cache import CacheUnavailable
 logger = logging.getLogger(__name__)
 
 
+@lru_cache(maxsize=8)
+def _proxy_networks(proxies: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(proxy.strip(), strict=False) for proxy in proxies if proxy.strip())
+
+
+def _is_trusted_proxy(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in _proxy_networks(tuple(settings.TRUSTED_PROXIES)))
+
+
 def client_ip(request: HttpRequest) -> str:
-    """Return the client's address: REMOTE_ADDR, or the one the nearest trusted proxy put in X-Forwarded-For."""
-    proxies = settings.TRUSTED_PROXY_COUNT
+    """Return the client's address: REMOTE_ADDR, or, for a request that came through the proxies of
+    TRUSTED_PROXIES, the address the nearest of them received it from (the last one in X-Forwarded-For that is not
+    a proxy of ours).
+
+    X-Forwarded-For is read only when REMOTE_ADDR is a trusted proxy: anyone reaching the application server
+    directly could write any address there (issue 23: 60 sign-in attempts with forged addresses, no lockout).
+    """
+    remote = request.META.get("REMOTE_ADDR") or "0.0.0.0"
+    if not _is_trusted_proxy(remote):
+        return remote
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if proxies and forwarded:
-        # Each proxy appends the address it received from; anything further left may be forged by the client.
-        return forwarded[-min(proxies, len(forwarded))]
-    return request.META.get("REMOTE_ADDR") or "0.0.0.0"
+    # Each proxy appends the address it received from; anything left of the first address not ours may be forged.
+    for address in reversed(forwarded):
+        if not _is_trusted_proxy(address):
+            return address if _is_address(address) else remote
+    return forwarded[0] if forwarded else remote
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def login_username(request: HttpRequest, credentials: dict | None) -> str:

@@ -248,8 +248,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 AXES_USERNAME_CALLABLE = "accounts.security.login_username"
 AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
-# Addresses of proxies in front of the portal (each appends to X-Forwarded-For); 0 trusts REMOTE_ADDR only.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Addresses (or networks, "10.0.0.0/24") of the proxies in front of the portal, each of which appends the address it
+# received from to X-Forwarded-For; the header is believed only in a request from one of them. Empty: REMOTE_ADDR.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # Rate limits (django-ratelimit, counted in the default cache: Redis in production), "count/period" with period
 # s, m, h or d, optionally multiplied ("30/10m"). Login and registration count per address, submissions per user.

@@ -14,8 +14,9 @@ AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Behind that TLS-terminating proxy the client's address (for lockouts and rate limits) is the last one it appends
-# to X-Forwarded-For; set the number of proxies in the chain.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+# to X-Forwarded-For, believed only in requests that come from the proxy's own address (README, Production: the
+# application server listens on 127.0.0.1 or the proxy's network only).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

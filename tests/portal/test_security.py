@@ -96,7 +96,7 @@ def test_the_admin_sign_in_is_limited_too(client, limits):
 
 
 def test_the_limit_counts_each_client_address_apart(client, limits, settings):
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]  # the test client's REMOTE_ADDR: the requests come through the proxy
     user = EnterpriseUserFactory()
     statuses = []
     for address in ("10.0.0.1", "10.0.0.1", "10.0.0.1", "10.0.0.2"):
@@ -110,6 +110,54 @@ def test_the_limit_counts_each_client_address_apart(client, limits, settings):
         statuses.append(response.status_code)
     # Two sign-ins an hour from 10.0.0.1, the third refused; 10.0.0.2 has its own two.
     assert statuses == [302, 302, 429, 302]
+
+
+def sign_in_from(client, user, password, remote, forwarded):
+    return client.post(
+        reverse("accounts:login"),
+        {"username": user.username, "password": password},
+        REMOTE_ADDR=remote,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    ).status_code
+
+
+def test_a_forged_forwarded_address_from_outside_the_proxy_is_ignored(client, limits, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1", "::1"]  # production's default: the proxy on the same machine
+    user = EnterpriseUserFactory()
+    statuses = [sign_in_from(client, user, "correct-horse-battery", "203.0.113.9", f"198.51.100.{n}") for n in range(3)]
+    assert statuses == [302, 302, 429]  # one direct client, whatever it wrote in the header
+
+
+def test_a_forged_forwarded_address_does_not_escape_the_lockout(client, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1", "::1"]
+    user = EnterpriseUserFactory()
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        sign_in_from(client, user, "wrong", "203.0.113.9", f"198.51.100.{n}")
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": user.username, "password": "correct-horse-battery"},
+        REMOTE_ADDR="203.0.113.9",
+        HTTP_X_FORWARDED_FOR="198.51.100.200",
+    )
+    assert response.status_code == 429 and not response.wsgi_request.user.is_authenticated
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "client_address"),
+    [
+        ("10.0.0.1", "198.51.100.7, 203.0.113.5", "203.0.113.5"),  # the proxy appended the client's address
+        ("10.0.0.1", "198.51.100.7, 203.0.113.5, 10.0.0.2", "203.0.113.5"),  # through two proxies of ours
+        ("10.0.0.1", "", "10.0.0.1"),
+        ("10.0.0.1", "not-an-address", "10.0.0.1"),
+        ("203.0.113.9", "10.0.0.2", "203.0.113.9"),  # not from a proxy: the header is not read at all
+    ],
+)
+def test_the_client_address_is_the_last_one_not_of_our_proxies(rf, settings, remote, forwarded, client_address):
+    from accounts.security import client_ip
+
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == client_address
 
 
 def test_registration_is_limited_and_keeps_what_was_typed(client, limits):
