@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from portal.formatting import format_money
 
 from ..models import Application, Payment
 from .checks import ban_problems, blocking_bans
@@ -38,15 +39,15 @@ def bound_proposal(application: Application, amount: Decimal, comment: str) -> N
         figure = application.estimate_amount
         raise Invalid(
             _(
-                "拟支持金额 %(amount)s 元高于系统测算金额 %(estimate)s 元，请在意见中说明理由；公示前须经部门负责人同意。"
+                "拟支持金额 %(amount)s高于系统测算金额 %(estimate)s，请在意见中说明理由；公示前须经部门负责人同意。"
             )
-            % {"amount": amount, "estimate": figure if figure is not None else _("（无）")}
+            % {"amount": format_money(amount), "estimate": format_money(figure) if figure is not None else _("（无）")}
         )
     if not above and amount != application.estimate_amount and not comment.strip():
         # Below the engine's figure: no second person, but the reviewer says why (the enterprise sees the amount).
         raise Invalid(
-            _("拟支持金额 %(amount)s 元低于系统测算金额 %(estimate)s 元，请在意见中说明差额的理由。")
-            % {"amount": amount, "estimate": application.estimate_amount}
+            _("拟支持金额 %(amount)s低于系统测算金额 %(estimate)s，请在意见中说明差额的理由。")
+            % {"amount": format_money(amount), "estimate": format_money(application.estimate_amount)}
         )
     application.proposal_needs_approval = above
     application.proposal_approved_by = None
@@ -55,8 +56,8 @@ def bound_proposal(application: Application, amount: Decimal, comment: str) -> N
 def refuse_pending_proposal(application: Application) -> None:
     if proposal_pending(application):
         raise Invalid(
-            _("拟支持金额 %(amount)s 元高于系统测算金额，须经部门负责人或区级管理员同意后方可公示。")
-            % {"amount": application.proposed_amount}
+            _("拟支持金额 %(amount)s高于系统测算金额，须经部门负责人或区级管理员同意后方可公示。")
+            % {"amount": format_money(application.proposed_amount)}
         )
 
 

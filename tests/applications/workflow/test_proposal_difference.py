@@ -23,7 +23,7 @@ def propose(application, reviewer, amount, comment=""):
 
 def test_a_proposal_below_the_engines_figure_needs_a_reason(make_application, reviewer):
     case = make_application("under_review", estimate_amount=Decimal("12000.00"))
-    with pytest.raises(Invalid, match=r"低于系统测算金额 12000\.00 元，请在意见中说明差额的理由"):
+    with pytest.raises(Invalid, match=r"低于系统测算金额 12,000\.00 元，请在意见中说明差额的理由"):
         propose(case, reviewer, "9000")
     assert Application.objects.get(pk=case.pk).status == "under_review"
 

@@ -36,7 +36,7 @@ def under_review(make_application):
 
 
 def test_a_proposal_above_the_engines_figure_needs_a_reason(under_review, reviewer):
-    with pytest.raises(Invalid, match=r"高于系统测算金额 12000\.00 元，请在意见中说明理由"):
+    with pytest.raises(Invalid, match=r"高于系统测算金额 12,000\.00 元，请在意见中说明理由"):
         act(under_review, "final_review_pass", reviewer, amount=Decimal("99999999"))
     under_review.refresh_from_db()
     assert under_review.status == "under_review" and under_review.proposed_amount is None
