@@ -11,14 +11,16 @@ being written twice.
 from __future__ import annotations
 
 import logging
+import select
 import smtplib
 from contextlib import suppress
 
+import psycopg
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
+from django.db import DatabaseError, OperationalError, transaction
 from django.db import connection as database
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -75,14 +77,27 @@ def _refused_address(error: OSError) -> bool:
 ATTEMPT_FIELDS = ["delivered_to", "attempts", "last_error", "state", "sent_at"]
 
 
-def _quick_commit() -> None:
-    """Let this transaction's commit return before its record reaches the disk (PostgreSQL's
-    `synchronous_commit = off`, for this transaction only). The commit is atomic and seen by every other session at
-    once, so a worker that dies cannot lose it; only a crash of the database server itself, within a fraction of a
-    second, could, and would then send those few messages again. It halves the time a message costs."""
-    if database.vendor == "postgresql":
-        with database.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+class DatabaseConnectionLost(OperationalError):
+    """The database ended this worker's connection while it was sending: its row locks are gone with it."""
+
+
+def _connection_lost() -> bool:
+    """Return whether the database has ended this worker's connection, without asking it anything.
+
+    While a session waits inside its transaction the server sends it nothing, unless it ends the connection (its
+    last message, then the socket's end): a socket with something to read means the connection may be gone, and a
+    query then says whether it is. A group's messages go out after its rows were locked, with no query in between;
+    without this look, a worker whose connection was dropped went on mailing the rest of its group while the rows,
+    unlocked, could be taken and mailed by another worker (issue 23).
+    """
+    if database.vendor != "postgresql" or database.connection is None:
+        return False
+    try:
+        socket = database.connection.pgconn.socket
+        readable, _writable, _failed = select.select([socket], [], [], 0)
+    except (OSError, ValueError, DatabaseError, psycopg.Error):
+        return True
+    return bool(readable) and not database.is_usable()
 
 
 def _close_attempt(notice: Notice, errors: list[Exception]) -> None:
@@ -117,7 +132,6 @@ def notice_send(notice_id: int, connection=None) -> bool:
     try:
         while True:
             with transaction.atomic():
-                _quick_commit()
                 notice = _locked_pending(notice_id)
                 if notice is None:
                     return False
@@ -154,10 +168,11 @@ def notices_send(notice_ids: list[int]) -> list[int]:
     (those the mail server failed this time; the others are sent, given up, or not pending).
 
     The notices to one address each (nearly all: an enterprise's) are sent `NOTICE_COMMIT_EVERY` to a transaction:
-    the rows are locked together, the messages sent, and the rows marked in one UPDATE. A worker that dies part-way
-    through such a group sends its messages again when the batch is redelivered, so the group is kept small; a
-    notice to several people (a department's reviewers) goes through `notice_send`, which records each address as it
-    is reached.
+    the rows are locked together, the messages sent, and the rows marked in one UPDATE, committed to disk before the
+    next group. A worker process that dies part-way through such a group, or whose database connection is dropped
+    (it stops before the next message), or whose database crashes, sends that group's messages again, and only those:
+    at most `NOTICE_COMMIT_EVERY` per process. A notice to several people (a department's reviewers) goes through
+    `notice_send`, which records each address as it is reached.
     """
     mail = get_connection()
     retry: list[int] = []
@@ -183,7 +198,6 @@ def _send_group(mail, notice_ids: list[int], retry: list[int]) -> list[int]:
     """Send the group's single-address notices in one transaction; return the ids of those with several addresses."""
     several: list[int] = []
     with transaction.atomic():
-        _quick_commit()
         locked = list(Notice.objects.select_for_update(skip_locked=True).filter(pk__in=notice_ids).order_by("pk"))
         languages = recipient_languages([to for notice in locked for to in notice.undelivered()])
         done: list[Notice] = []
@@ -204,6 +218,8 @@ def _send_group(mail, notice_ids: list[int], retry: list[int]) -> list[int]:
                     _deliver(mail, notice, waiting[0], languages.get(waiting[0]))
                 except OSError as error:  # smtplib's errors included
                     errors.append(error)
+                if _connection_lost():
+                    raise DatabaseConnectionLost(f"the database connection was lost before notice {notice.pk}")
                     server_failed = not _refused_address(error)
                 else:
                     notice.delivered_to = [*notice.delivered_to, waiting[0]]
