@@ -214,12 +214,12 @@ def _send_group(mail, notice_ids: list[int], retry: list[int]) -> list[int]:
                 continue
             errors: list[Exception] = []
             if waiting:
+                if _connection_lost():
+                    raise DatabaseConnectionLost(f"the database connection was lost before notice {notice.pk}")
                 try:
                     _deliver(mail, notice, waiting[0], languages.get(waiting[0]))
                 except OSError as error:  # smtplib's errors included
                     errors.append(error)
-                if _connection_lost():
-                    raise DatabaseConnectionLost(f"the database connection was lost before notice {notice.pk}")
                     server_failed = not _refused_address(error)
                 else:
                     notice.delivered_to = [*notice.delivered_to, waiting[0]]
