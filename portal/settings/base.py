@@ -119,10 +119,12 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # Applications' attachments: outside the web root, served only by a view that checks who may see the case.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Files stored per case (a removed file that was never handed in is deleted and no longer counts), and bytes stored
+# per enterprise over all its cases (applications/workflow/uploads.py).
 ATTACHMENTS_PER_APPLICATION = 20
+ATTACHMENT_QUOTA_BYTES = env.int("ATTACHMENT_QUOTA_BYTES", default=200 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
-ATTACHMENT_QUOTA_BYTES = env.int("ATTACHMENT_QUOTA_BYTES", default=200 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -169,10 +171,6 @@ CELERY_BEAT_SCHEDULE = {
     "close-due-publicity": {"task": "applications.deadlines.tasks.close_due_publicity", "schedule": crontab(minute=5)},
     "end-expired-bans": {"task": "applications.deadlines.tasks.end_expired_bans", "schedule": crontab(hour=0, minute=10)},
     "send-daily-digests": {"task": "applications.deadlines.tasks.send_daily_digests", "schedule": crontab(hour=8, minute=0)},
-    "anchor-audit-chains": {
-        "task": "applications.anchors.tasks.anchor_audit_chains",
-        "schedule": crontab(hour=0, minute=30),
-    },
     "lapse-due-corrections": {"task": "applications.deadlines.tasks.lapse_due_corrections", "schedule": crontab(minute=20)},
     "dispatch-pending-notices": {
         "task": "applications.notices.tasks.dispatch_pending_notices",
@@ -181,6 +179,10 @@ CELERY_BEAT_SCHEDULE = {
     "check-working-day-calendar": {
         "task": "measures.tasks.check_working_day_calendar",
         "schedule": crontab(hour=9, minute=30),
+    },
+    "anchor-audit-chains": {
+        "task": "applications.anchors.tasks.anchor_audit_chains",
+        "schedule": crontab(hour=0, minute=30),
     },
 }
 
@@ -213,13 +215,6 @@ SWEEP_CHUNK_SIZE = env.int("SWEEP_CHUNK_SIZE", default=2000)
 # Notices sent by one Celery task over one mail-server connection (applications.notices.tasks.enqueue).
 NOTICE_BATCH_SIZE = env.int("NOTICE_BATCH_SIZE", default=50)
 # Single-address notices marked sent together, in one transaction (a worker that dies part-way resends at most these).
-# The audit trail (README "Security"): the events' hash chain is keyed with this (HMAC-SHA256; required in production,
-# kept outside the database), and a daily digest of every case's chain head is appended to AUDIT_ANCHOR_LOG and
-# mailed to AUDIT_ANCHOR_RECIPIENTS (applications/anchors/). Changing the key breaks every chain written before.
-AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", default="development-audit-key-not-for-production")
-AUDIT_ANCHOR_LOG = env.path("AUDIT_ANCHOR_LOG", default=VAR_DIR / "audit" / "anchors.log")
-AUDIT_ANCHOR_RECIPIENTS = [address for _name, address in getaddresses(env.list("AUDIT_ANCHOR_RECIPIENTS", default=[]))]
-
 NOTICE_COMMIT_EVERY = env.int("NOTICE_COMMIT_EVERY", default=10)
 # Seconds a rendered page of the reviewer's queue is kept; any change to a case of the district renews it sooner
 # (applications/queue_cache.py). 0 turns the cache off.
@@ -228,6 +223,13 @@ QUEUE_CACHE_SECONDS = env.int("QUEUE_CACHE_SECONDS", default=60)
 # key rather than a stale row (applications/queue_cache.py). 0 turns it off.
 QUEUE_ROW_CACHE_SECONDS = env.int("QUEUE_ROW_CACHE_SECONDS", default=900)
 SWEEP_CHUNK_PAUSE = env.float("SWEEP_CHUNK_PAUSE", default=0)  # seconds between chunks; tests use it, production not
+
+# The audit trail (README "Security"): the events' hash chain is keyed with this (HMAC-SHA256; required in production,
+# kept outside the database), and a daily digest of every case's chain head is appended to AUDIT_ANCHOR_LOG and
+# mailed to AUDIT_ANCHOR_RECIPIENTS (applications/anchors/). Changing the key breaks every chain written before.
+AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", default="development-audit-key-not-for-production")
+AUDIT_ANCHOR_LOG = env.path("AUDIT_ANCHOR_LOG", default=VAR_DIR / "audit" / "anchors.log")
+AUDIT_ANCHOR_RECIPIENTS = [address for _name, address in getaddresses(env.list("AUDIT_ANCHOR_RECIPIENTS", default=[]))]
 
 # Security (README "Security"): failed-login lockout, rate limits, idle sessions, CSP and staff two-factor.
 # Locked-out logins are refused before the password is checked; accounts.security.LoginLockoutBackend is
