@@ -44,7 +44,8 @@ class AdminObjectIdMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         object_id = view_kwargs.get("object_id")
         match = request.resolver_match
-        if object_id is None or match is None or match.namespace != "admin":
+        # An id the URL pattern already converted (<int:object_id>, the recovery's repay page) cannot be wrong.
+        if not isinstance(object_id, str) or match is None or match.namespace != "admin":
             return None
         model = _admin_models().get(match.url_name.rsplit("_", 1)[0])
         if model is None:
