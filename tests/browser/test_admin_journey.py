@@ -7,16 +7,19 @@ import re
 from decimal import Decimal
 
 import pytest
-from applications.sanctions.findings import add_years
 from django.core import mail
 from django.utils import formats, timezone, translation
 
 from applications.models import Application, Payment
+from applications.sanctions.findings import add_years
 from measures.models import Measure
+from portal.formatting import format_money
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.browser
 
+# What was paid and is recovered, as the portal prints money everywhere ("12,000.00 元").
+AMOUNT = format_money(Decimal("12000.00"))
 DECISION = "朝财监〔2026〕12号"
 CLAUSE = "对弄虚作假骗取奖励补贴的企业，除将奖励补贴资金全额收缴外，三年内不准其申请区内各类补贴奖励资金。"
 
@@ -125,7 +128,7 @@ def test_a_fraud_finding_revokes_recovers_and_bans_and_everyone_sees_it(
     shot(admin, "04-revoked-case")
     open_from_admin_index(admin, "资金收缴")
     row = admin.locator("#result_list tbody tr", has_text=reference)
-    assert "12000.00" in row.inner_text() and "追缴中" in row.inner_text()
+    assert AMOUNT in row.inner_text() and "追缴中" in row.inner_text()
     shot(admin, "05-recoveries")
     open_from_admin_index(admin, "禁止申请记录")
     row = admin.locator("#result_list tbody tr", has_text=chaoyang_owner.enterprise.name)
@@ -139,19 +142,19 @@ def test_a_fraud_finding_revokes_recovers_and_bans_and_everyone_sees_it(
     open_from_admin_index(finance, "资金收缴")
     finance.locator("#result_list").get_by_role("link", name=reference).click()
     finance.locator(".object-tools").get_by_role("link", name="登记退回资金").click()
-    assert "应收缴 12000.00 元，尚欠 12000.00 元" in finance.locator("#content").inner_text()
+    assert f"应收缴 {AMOUNT}，尚欠 {AMOUNT}" in finance.locator("#content").inner_text()
     assert finance.locator("#id_paid_on").input_value() == today.isoformat()  # prefilled with today
     finance.locator("#id_amount").fill("20000")
     finance.locator("#id_bank_reference").fill("CY-BACK-0001")
     finance.get_by_role("button", name="登记").click()
-    assert "退回金额不能超过尚未收缴的 12000.00 元" in finance.locator(".errornote").inner_text()
+    assert f"退回金额不能超过尚未收缴的 {AMOUNT}" in finance.locator(".errornote").inner_text()
     shot(finance, "07-repayment-refused")
     finance.locator("#id_amount").fill("12000.00")
     finance.get_by_role("button", name="登记").click()
     assert "已登记退回资金" in finance.locator(".messagelist").inner_text()
     assert "已全额收缴" in finance.locator(".field-state").inner_text()
     repayments = finance.locator(".inline-group").inner_text()
-    assert "12000.00" in repayments and "CY-BACK-0001" in repayments
+    assert AMOUNT in repayments and "CY-BACK-0001" in repayments
     assert finance.get_by_role("link", name="登记退回资金").count() == 0
     shot(finance, "08-recovery-closed")
 
@@ -165,11 +168,12 @@ def test_a_fraud_finding_revokes_recovers_and_bans_and_everyone_sees_it(
     assert "禁止申请中" in bans and clause_text in bans
     recovery = enterprise.locator(".recovery").inner_text()
     assert reference in recovery and "已全额收缴" in recovery
-    assert "应收缴 12000.00 元" in recovery and "尚欠 0.00 元" in recovery
-    assert re.search(rf"{today.isoformat()}\s+12000\.00\s+CY-BACK-0001", recovery)
+    assert f"应收缴 {AMOUNT}" in recovery and f"尚欠 {format_money(0)}" in recovery
+    assert re.search(rf"{today.isoformat()}\s+{re.escape(AMOUNT)}\s+CY-BACK-0001", recovery)
     shot(enterprise, "09-sanctions")
+    # The measure's page offers no 在线申请 but says why.
     enterprise.goto(enterprise.base_url + paid_case.measure.get_absolute_url())
-    enterprise.locator("#apply").click()
+    assert enterprise.locator("#apply").count() == 0
     alert = enterprise.locator(".ban-alert").inner_text()
     assert f"贵企业在 {ban_ends.isoformat()} 之前不得申请朝阳区各类补贴奖励资金" in alert
     assert DECISION in alert and clause_text in alert
@@ -182,7 +186,7 @@ def test_a_fraud_finding_revokes_recovers_and_bans_and_everyone_sees_it(
     assert f"处理决定（{DECISION}）：撤销申请 {reference} 的奖励补贴并全额收缴" in subjects
     assert f"收缴结案：申请 {reference} 的资金已全额退回" in subjects
     notice = next(m for m in to_enterprise if m.subject.startswith("处理决定"))
-    assert "全额收缴已拨付的资金 12000.00 元" in notice.body
+    assert f"全额收缴已拨付的资金 {AMOUNT}" in notice.body
     assert f"{today.isoformat()} 至 {ban_ends.isoformat()} 不得申请朝阳区各类补贴奖励资金" in notice.body
 
     # The reviewer of 区人力社保局 sees the ban on the enterprise's other open case.
