@@ -281,7 +281,7 @@ def _locality_checks(facts: Facts, measure: Measure, conditions: list[MeasureCon
     district = measure.document.district
     if district.level == District.Level.CITY or any(c.kind in _PLACE_KINDS for c in conditions):
         return []
-    label = _("%(district)s的政策") % {"district": district.name}
+    label = _("%(district)s的政策") % {"district": district.local_name}
     if facts.registered_district_id == district.pk:
         return [Check(MET, label, "")]
     return [
@@ -304,7 +304,7 @@ def _ban_checks(facts: Facts, measure: Measure) -> list[Check]:
             FAILED,
             _("禁止申请"),
             _("贵单位因弄虚作假骗取补贴被禁止申请%(district)s各类补贴奖励资金，至%(date)s止。")
-            % {"district": district.name, "date": ends_on.isoformat()},
+            % {"district": district.local_name, "date": ends_on.isoformat()},
             quote=clause,
         )
     ]
@@ -315,7 +315,7 @@ def _district_check(label: str, district: District, district_id: int | None, fie
         return UNKNOWN, _("资料中未填写%(what)s。") % {"what": label}
     if district.level == District.Level.CITY or district_id == district.pk:
         return MET, ""
-    return FAILED, _("%(what)s不在%(district)s。") % {"what": label, "district": district.name}
+    return FAILED, _("%(what)s不在%(district)s。") % {"what": label, "district": district.local_name}
 
 
 # Looked up, not get_kind_display(), which hashes every choice's lazy label (a translation each) on every call;
@@ -364,7 +364,7 @@ def _outcome(label: str, quote: str, ok: bool | None, failed: str, field_name: s
 def _place_check(kind: str, district: District, quote: str, facts: Facts) -> Check:
     what, field_name = _PLACES[kind]
     district_id = getattr(facts, f"{field_name}_id")
-    label = _("%(what)s在%(district)s") % {"what": what, "district": district.name}
+    label = _("%(what)s在%(district)s") % {"what": what, "district": district.local_name}
     outcome, message = _district_check(what, district, district_id, field_name)
     return Check(outcome, label, message, quote, field_name if outcome == UNKNOWN else "")
 
