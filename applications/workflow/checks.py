@@ -153,7 +153,7 @@ def ban_problems(application: Application, on: datetime.date) -> list[str]:
             "reason": ban.reason,
             "start": ban.starts_on.isoformat(),
             "end": ban.ends_on.isoformat(),
-            "district": ban.district.name,
+            "district": ban.district.local_name,
             "quote": ban.clause_quote,
         }
     ]
