@@ -101,7 +101,9 @@ def test_a_visitor_estimates_a_subsidy_on_a_measure_page(page, screenshot):
     screenshot("estimate")
 
 
-def test_a_visitor_objects_to_an_announced_award_and_the_case_goes_back_to_review(page, screenshot, demo_staff):
+def test_a_visitor_objects_by_name_and_the_case_stays_in_publicity_until_a_reviewer_examines_it(
+    page, screenshot, demo_staff
+):
     measure = Measure.objects.get(document__number="朝政办发〔2020〕8号", clause="16.")
     today = timezone.localdate()
     owner = EnterpriseUserFactory(enterprise__name="北京朝阳示例培训有限公司")
@@ -117,25 +119,48 @@ def test_a_visitor_objects_to_an_announced_award_and_the_case_goes_back_to_revie
     )
     page.goto(page.base_url + "/gongshi/")
     row = page.locator("tbody tr", has_text=application.reference)
-    assert "北京朝阳示例培训有限公司" in row.inner_text() and "30000.00" in row.inner_text()
+    assert "北京朝阳示例培训有限公司" in row.inner_text() and "30,000.00" in row.inner_text()
     screenshot("announcements")
 
     row.get_by_role("link", name="提出异议").click()
     page.get_by_role("button", name="提交异议").click()
-    assert page.locator(".invalid-feedback").count() == 3
-    page.get_by_label("姓名或单位").fill("张先生")
-    page.get_by_label("联系方式").fill("13900139000")
-    page.get_by_label("异议内容").fill("该企业2020年并未组织30名职工参加培训。")
+    assert page.locator(".invalid-feedback").count() == 5  # name, phone, e-mail, facts and the pledge
+    page.get_by_label("姓名（或单位名称）").fill("张先生")
+    page.get_by_label("联系电话").fill("13900139000")
+    page.get_by_label("电子邮箱").fill("zhang.objector@example.cn")
+    page.get_by_label("异议事实和理由").fill("该企业2020年并未组织30名职工参加培训。")
+    page.get_by_label("本人承诺以真实身份提出异议，所反映的情况属实。").check()
     screenshot("objection-form")
     page.get_by_role("button", name="提交异议").click()
-    assert "您的异议已收到，主管部门将调查核实。谢谢您的监督。" in page.locator(".alert-success").inner_text()
-    assert application.reference not in page.locator("tbody").inner_text()
+    assert "您的姓名和联系方式不会告知申请企业" in page.locator(".alert-success").inner_text()
+    assert application.reference in page.locator("tbody").inner_text()  # still announced while it is examined
     screenshot("objection-received")
 
     application.refresh_from_db()
     objection = Objection.objects.get(application=application)
-    assert application.status == "under_review" and not objection.handled
-    event = application.events.get(action="object")
-    assert "张先生（13900139000）" in event.comment and event.actor is None
+    assert application.status == "publicity" and objection.outcome == "pending"
+    assert not any("张先生" in event.comment or "13900139000" in event.comment for event in application.events.all())
     to_reviewer = [m for m in mail.outbox if m.to == [demo_staff["cy-rsj"].email]]
-    assert [m.subject for m in to_reviewer] == [f"待办：申请 {application.reference}（公示期间收到异议，退回审核）"]
+    assert [m.subject for m in to_reviewer] == [f"待核实：申请 {application.reference} 公示期间收到异议"]
+
+    # The reviewer finds it on the staff home, reads who objected and upholds it: the case goes back to review.
+    page.goto(page.base_url + "/admin/login/?next=/admin/")
+    page.locator("#id_username").fill("cy-rsj")
+    page.locator("#id_password").fill("demo-pass-2026")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("link", name="待核实的公示异议").click()
+    page.locator("#result_list tbody tr", has_text=application.reference).locator("th a").click()
+    page.wait_for_url("**/objection/*/change/**")
+    details = page.locator("#content").inner_text()
+    assert "张先生" in details and "13900139000" in details and "zhang.objector@example.cn" in details
+    page.get_by_label("异议成立：申请退回审核").check()
+    page.get_by_label("核实意见").fill("经查社保记录，该企业2020年参训职工不足30人。")
+    screenshot("objection-triage")
+    page.get_by_role("button", name="提交核实结果").click()
+    assert "异议已核实成立" in page.locator(".messagelist").inner_text()
+    application.refresh_from_db()
+    objection.refresh_from_db()
+    assert application.status == "under_review" and objection.outcome == "upheld"
+    assert [m.subject for m in mail.outbox if m.to == ["zhang.objector@example.cn"]] == [
+        f"您对公示项目 {application.reference} 所提异议的核实结果"
+    ]
