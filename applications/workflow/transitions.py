@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from accounts.services import profile_record_version
 from measures.workdays import add_working_days, working_period_end
+from portal.formatting import format_money
 
 from ..models import AWARDED_STATUSES, Application, Event, Status
 from . import objections, safeguards
@@ -105,6 +106,8 @@ TRANSITIONS: dict[str, Transition] = {
         _t("mark_sampled", gettext_lazy("抽中核实"), {S.REVIEWED}, S.VERIFICATION, {R}, bulk=True),
         _t("verify", gettext_lazy("核实无误"), {S.VERIFICATION}, S.REVIEWED, {R}),
         _t("start_publicity", gettext_lazy("开始公示"), {S.REVIEWED}, S.PUBLICITY, {R, A}, bulk=True),
+        # Carried out by the portal (applications.publicity) when a reviewer upholds an objection; an objection
+        # itself leaves the case in 公示 until it is examined.
         _t(
             "object",
             gettext_lazy("公示异议经核实成立，退回审核"),
@@ -120,8 +123,6 @@ TRANSITIONS: dict[str, Transition] = {
             S.FINANCE_REVIEW,
             {SYS, A},
             bulk=True,
-        ),
-        _t("finance_approve", gettext_lazy("财政审批通过"), {S.FINANCE_REVIEW}, S.APPROVED, {F}, amount="optional"),
             offered_when=objections.received_none,
         ),
         _t(
@@ -132,6 +133,8 @@ TRANSITIONS: dict[str, Transition] = {
             {SYS, A},
             bulk=True,
             offered_when=objections.all_dismissed,
+        ),
+        _t("finance_approve", gettext_lazy("财政审批通过"), {S.FINANCE_REVIEW}, S.APPROVED, {F}, amount="optional"),
         _t(
             "finance_send_back",
             gettext_lazy("财政退回主管部门重审"),
@@ -246,7 +249,7 @@ def _return_for_correction(application: Application, ctx: Context) -> None:
 def _final_review_pass(application: Application, ctx: Context) -> None:
     ceiling = application.amount_ceiling
     if ceiling is not None and ctx.amount > ceiling:
-        raise Invalid(_("拟支持金额不能超过条款规定的上限 %(ceiling)s 元。") % {"ceiling": ceiling})
+        raise Invalid(_("拟支持金额不能超过条款规定的上限 %(ceiling)s。") % {"ceiling": format_money(ceiling)})
     safeguards.bound_proposal(application, ctx.amount, ctx.comment)
     application.proposed_amount = ctx.amount
 
@@ -268,8 +271,6 @@ def _publicity_over(application: Application, ctx: Context) -> None:
         raise Invalid(_("公示期至%(date)s，尚未结束。") % {"date": application.publicity_ends_on.isoformat()})
 
 
-def _finance_approve(application: Application, ctx: Context) -> None:
-    safeguards.refuse_if_banned(application, ctx.on)
 def _end_publicity(application: Application, ctx: Context) -> None:
     _publicity_over(application, ctx)
     objections.end_without_objection(application)
@@ -281,12 +282,15 @@ def _end_publicity_after_objections(application: Application, ctx: Context) -> N
     ctx.comment = " ".join(part for part in (summary, ctx.comment.strip()) if part)
 
 
+def _finance_approve(application: Application, ctx: Context) -> None:
+    safeguards.refuse_if_banned(application, ctx.on)
     amount = application.proposed_amount if ctx.amount is None else ctx.amount
     if amount is None or amount <= 0:
         raise Invalid(_("请填写批准金额。"))
     if application.proposed_amount is not None and amount > application.proposed_amount:
         raise Invalid(
-            _("批准金额不能超过主管部门的拟支持金额 %(amount)s 元。") % {"amount": application.proposed_amount}
+            _("批准金额不能超过主管部门的拟支持金额 %(amount)s。")
+            % {"amount": format_money(application.proposed_amount)}
         )
     ctx.amount = amount
     application.approved_amount = amount
@@ -302,8 +306,11 @@ def _record_payment(application: Application, ctx: Context) -> None:
     outstanding = application.outstanding()
     if outstanding is None or ctx.amount > outstanding:
         raise Invalid(
-            _("累计拨付金额不能超过批准金额 %(approved)s 元；尚可拨付 %(outstanding)s 元。")
-            % {"approved": application.approved_amount, "outstanding": outstanding or Decimal("0.00")}
+            _("累计拨付金额不能超过批准金额 %(approved)s；尚可拨付 %(outstanding)s。")
+            % {
+                "approved": format_money(application.approved_amount),
+                "outstanding": format_money(outstanding or Decimal("0.00")),
+            }
         )
     safeguards.record_payment_once(application, ctx.actor, paid_on, ctx.amount, bank_reference)
 
@@ -325,9 +332,9 @@ EFFECTS: dict[str, Callable[[Application, Context], None]] = {
     "mark_sampled": _mark_sampled,
     "start_publicity": _start_publicity,
     "end_publicity": _end_publicity,
+    "end_publicity_after_objections": _end_publicity_after_objections,
     "finance_approve": _finance_approve,
     "record_payment": _record_payment,
-    "end_publicity_after_objections": _end_publicity_after_objections,
     "reject": _reject,
     "lapse": _lapse,
     "approve_proposal": safeguards.approve_proposal,
