@@ -35,7 +35,7 @@ def test_the_last_payment_completes_the_disbursement(make_application, finance):
 def test_payments_cannot_exceed_the_approved_amount(make_application, finance):
     application = make_application("approved")
     pay(application, finance, "5000")
-    with pytest.raises(Invalid, match=r"尚可拨付 7000\.00 元"):
+    with pytest.raises(Invalid, match=r"尚可拨付 7,000\.00 元"):
         pay(application, finance, "7000.01")
     assert application.payments.count() == 1
 
