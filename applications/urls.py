@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import inbox_views, views
 
 app_name = "applications"
 
@@ -18,6 +18,12 @@ urlpatterns = [
         views.attachment_remove,
         name="attachment_remove",
     ),
+    path("applications/<int:pk>/letters/<int:event_id>/", views.letter_download, name="letter"),
+    path("notifications/", inbox_views.inbox, name="inbox"),
+    path("notifications/settings/", inbox_views.notice_settings, name="notice_settings"),
+    path("notifications/read-all/", inbox_views.notices_read_all, name="notices_read_all"),
+    path("notifications/<int:notice_id>/", inbox_views.notice_detail, name="notice"),
+    path("notifications/<int:notice_id>/read/", inbox_views.notice_read, name="notice_read"),
     path("gongshi/", views.publicity_list, name="publicity"),
     path("gongshi/<str:reference>/objection/", views.publicity_objection, name="objection"),
 ]

@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +19,9 @@ from measures.materials import materials_of
 from measures.models import Measure
 
 from .filters import MyApplicationFilter
-from .forms import ApplicationForm, ObjectionForm
+from .forms import INPUT_PREFIX, ApplicationForm, ObjectionForm
+from .letters import LETTER_ACTIONS, frozen_or_fresh_facts, letter_events, letter_filename, render_letter
+from .letters.render import letter_title
 from .models import Application, Attachment, Ban, Notice, Objection, Recovery, Status
 from .publicity import events as publicity_events
 from .publicity import listing
@@ -27,6 +30,7 @@ from .review import events as review_events
 from .workflow import TransitionError, apply_transition, available_transitions, services
 from .workflow.estimates import estimate, parse_inputs
 from .workflow.permissions import applications_visible_to
+from .workflow.progress import case_progress
 
 
 def _own(request, pk: int) -> Application:
@@ -161,7 +165,9 @@ def application_confirm(request, pk: int):
     problems: list[str] = []
     if request.method == "POST":
         try:
-            services.application_submit(application_id=application.pk, user=request.user)
+            services.application_submit(
+                application_id=application.pk, user=request.user, reply=request.POST.get("reply", "")
+            )
         except TransitionError as error:
             problems = error.problems or [error.message]
             messages.error(request, error.message)
@@ -183,6 +189,7 @@ def application_confirm(request, pk: int):
         "declarations": form.declarations,
         "attachments": _with_material_names(application),
         "problems": problems,
+        "reply": request.POST.get("reply", ""),
     }
     return render(request, "applications/confirm.html", context)
 
@@ -198,10 +205,37 @@ def _timeline(application: Application) -> list:
     return events
 
 
+def _answers(application: Application) -> tuple[list[tuple[str, str]], list[tuple[str, bool]]]:
+    """Return the inputs as the enterprise typed them, with their labels, and the declarations it confirmed."""
+    form = ApplicationForm(application=application)
+    inputs = [(form[f"{INPUT_PREFIX}{spec.name}"].label, application.inputs.get(spec.name, "")) for spec in form.specs]
+    declarations = [(d.label, bool(application.declarations.get(d.key))) for d in form.declarations]
+    return inputs, declarations
+
+
+def _case_contacts(measure: Measure) -> tuple[list, list]:
+    """Return the measure's lead departments and the contact people who answer for the case: those of the lead
+    departments the document lists, else every contact it lists."""
+    leads = list(measure.lead_departments.all())
+    people = list(measure.contacts.select_related("department", "section"))
+    lead_ids = {department.pk for department in leads}
+    return leads, [p for p in people if p.department_id in lead_ids] or people
+
+
 @enterprise_required
 def application_detail(request, pk: int):
     application = _own(request, pk)
+    events = list(application.events.order_by("sequence"))
+    inputs, declarations = _answers(application)
+    leads, contacts = _case_contacts(application.measure)
+    letters = [(event, letter_title({"kind": LETTER_ACTIONS[event.action]})) for event in letter_events(application)]
     context = {
+        "progress": case_progress(application, events),
+        "inputs": inputs,
+        "declarations": declarations,
+        "lead_departments": leads,
+        "contacts": contacts,
+        "letters": letters,
         "application": application,
         "measure": application.measure,
         # The reviewers' own records (materials ticked, criteria, assignment) stay in the staff's audit trail.
@@ -211,7 +245,7 @@ def application_detail(request, pk: int):
         "objection_pending": application.status == Status.PUBLICITY
         and Objection.objects.of_current_publicity(application).pending().exists(),
         "payments": application.payments.all(),
-        "attachments": application.attachments.filter(removed_at__isnull=True),
+        "attachments": _with_material_names(application),
         "can_withdraw": any(t.action == "withdraw" for t in available_transitions(request.user, application)),
         "notices": application.notices.for_enterprise().order_by("-created_at"),
         "ban": active_ban(application.enterprise_id, application.district_id),
@@ -280,6 +314,18 @@ def attachment_download(request, pk: int, attachment_id: int):
     response = FileResponse(
         handle, as_attachment=True, filename=attachment.download_name, content_type=attachment.content_type
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def letter_download(request, pk: int, event_id: int):
+    """Serve a decision's letter (PDF) to those who may see its case; anyone else gets a 404."""
+    application = get_object_or_404(applications_visible_to(request.user), pk=pk)
+    event = get_object_or_404(letter_events(application), pk=event_id)
+    facts = frozen_or_fresh_facts(event)
+    response = HttpResponse(render_letter(facts), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, letter_filename(facts))
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -3,6 +3,7 @@ chunks, so running it twice changes nothing twice."""
 
 from celery import shared_task
 
+from ..notices import digest
 from ..workflow.services import correction_lapse_due, publicity_close_due
 from . import reminders
 
@@ -15,6 +16,12 @@ def sweep_deadlines() -> dict:
 @shared_task
 def send_daily_digests() -> dict:
     return reminders.send_daily_digests()
+
+
+@shared_task
+def send_notice_digests() -> dict:
+    """Mail each person who chose a daily digest the notices held for them (applications.notices.digest)."""
+    return digest.send_notice_digests()
 
 
 @shared_task

@@ -17,6 +17,7 @@ from .cases import (
     Status,
     attachment_path,
 )
+from .inbox import NoticePreference, NoticeReceipt, NoticeReceiptQuerySet
 from .notices import Notice, NoticeKind, NoticeQuerySet
 from .review import CriterionAnswer, MaterialCheck
 from .objections import Objection, ObjectionOutcome, ObjectionQuerySet
@@ -43,7 +44,10 @@ __all__ = [
     "MaterialCheck",
     "Notice",
     "NoticeKind",
+    "NoticePreference",
     "NoticeQuerySet",
+    "NoticeReceipt",
+    "NoticeReceiptQuerySet",
     "Objection",
     "Payment",
     "PrivateStorage",

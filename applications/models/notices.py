@@ -29,7 +29,9 @@ class NoticeKind(models.TextChoices):
     BAN_ENDED = "ban_ended", _("禁止申请期届满")
     BAN_CHANGED = "ban_changed", _("禁止申请期变更")
     AUDIT_ANCHOR = "audit_anchor", _("办理记录锚点")
+    NOTICE_DIGEST = "notice_digest", _("每日通知汇总")
     OBJECTION = "objection", _("公示异议核实结果")
+    MEASURE_DIGEST = "measure_digest", _("新措施订阅提醒")
 
 
 class NoticeQuerySet(models.QuerySet):
@@ -52,6 +54,11 @@ class Notice(models.Model):
         SENT = "sent", _("已发送")
         NO_RECIPIENT = "no_recipient", _("无收件地址")
         FAILED = "failed", _("发送失败")
+        # Every recipient chose a daily digest (NoticePreference): the notice goes out in their digests instead.
+        HELD = "held", _("并入每日汇总")
+
+    class Attachment(models.TextChoices):
+        LETTER = "letter", _("决定书")
 
     kind = models.CharField(_("类型"), max_length=30, choices=NoticeKind.choices)
     audience = models.CharField(_("对象"), max_length=12, choices=Audience.choices)
@@ -84,6 +91,13 @@ class Notice(models.Model):
     recipients = models.JSONField(_("收件人"), default=list)
     # Each address is added as soon as the mail server accepts its message, so a retry sends only to the rest.
     delivered_to = models.JSONField(_("已送达"), default=list, blank=True)
+    # The recipients who chose a daily digest: not mailed this notice on its own, but in their next digest (their
+    # NoticeReceipt records which one). Decided when the notice is written (notices.digest.hold_for_digests).
+    held_for = models.JSONField(_("并入每日汇总的收件人"), default=list, blank=True)
+    # What the message carries besides its text, made again at each sending from what is kept here (a decision
+    # letter: the facts it states, frozen when the notice is written), so that a retry attaches the same document.
+    attachment = models.CharField(_("附件"), max_length=12, choices=Attachment.choices, blank=True, default="")
+    attachment_facts = models.JSONField(_("附件所载事项"), default=dict, blank=True)
     subject = models.CharField(_("主题"), max_length=200)
     body = models.TextField(_("正文"))
     # The same notice in the portal's other languages, {"en": {"subject": ..., "body": ...}}: each recipient is sent

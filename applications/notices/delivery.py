@@ -25,6 +25,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ..models import Notice
+from .attachments import attachments_of
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,10 @@ def recipient_languages(addresses: list[str]) -> dict[str, str]:
 def _deliver(connection, notice: Notice, to: str, language: str | None = None) -> None:
     connection.open()  # once: the connection is kept for the notice's other recipients
     subject, body = notice.text_in(language or settings.LANGUAGE_CODE)
-    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to], connection=connection).send()
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to], connection=connection)
+    for name, content, mimetype in attachments_of(notice):
+        message.attach(name, content, mimetype)
+    message.send()
 
 
 def _refused_address(error: OSError) -> bool:
@@ -228,8 +232,8 @@ def _send_group(mail, notice_ids: list[int], retry: list[int]) -> list[int]:
             if notice.state == Notice.State.PENDING:
                 retry.append(notice.pk)
         # The sent ones (nearly all) in one plain UPDATE: bulk_update's CASE per row and field cost more than the
-        # sending; the others (a refused address) one by one.
-        sent = [notice for notice in done if notice.state == Notice.State.SENT]
+        # sending; the others (a refused address, an address held for its daily digest) one by one.
+        sent = [notice for notice in done if notice.state == Notice.State.SENT and not notice.held_for]
         Notice.objects.filter(pk__in=[notice.pk for notice in sent]).update(
             state=Notice.State.SENT,
             sent_at=timezone.now(),
@@ -238,7 +242,7 @@ def _send_group(mail, notice_ids: list[int], retry: list[int]) -> list[int]:
             delivered_to=F("recipients"),
         )
         for notice in done:
-            if notice.state != Notice.State.SENT:
+            if notice not in sent:
                 notice.save(update_fields=ATTEMPT_FIELDS)
     if server_failed:
         with suppress(smtplib.SMTPException, OSError):

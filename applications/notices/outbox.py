@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from ..models import Notice
+from .inbox import hold_for_digests, write_receipts
 from .tasks import queue_after_commit
 
 # Writing notices (inside the caller's transaction).
@@ -38,13 +39,15 @@ def build_notice(template: str, context: dict, recipients: list[str], **fields) 
 
 
 def write_notices(notices: Iterable[Notice]) -> list[Notice]:
-    """Insert notices, skipping any whose key is already taken; queue the new ones for after the commit.
+    """Insert notices, skipping any whose key is already taken; put them in their readers' inboxes; queue the new
+    ones for after the commit (but not the e-mails held for their recipients' daily digests).
 
     Returns the notices written now (a reminder that an earlier run had written is not returned).
     """
     notices = list(notices)
     if not notices:
         return []
+    hold_for_digests(notices)
     try:
         with transaction.atomic():
             written = Notice.objects.bulk_create(notices)
@@ -59,5 +62,6 @@ def write_notices(notices: Iterable[Notice]) -> list[Notice]:
             except IntegrityError:
                 continue
             written.append(notice)
+    write_receipts(written)
     queue_after_commit([n.pk for n in written if n.state == Notice.State.PENDING])
     return written

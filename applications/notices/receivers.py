@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.dispatch import receiver
 from django.utils import timezone
 
+from ..letters import LETTER_ACTIONS, letter_facts
+from ..letters.render import letter_title
 from ..models import Event, Notice, NoticeKind
 from ..workflow.signals import transition_applied
 from .outbox import build_notice, write_notices
@@ -17,9 +19,14 @@ def on_transition_applied(sender, event: Event, **kwargs) -> None:
 
 
 def event_notices(event: Event) -> list[Notice]:
-    """Write the e-mails about one workflow event, to the enterprise and to the staff whose queue it reaches."""
+    """Write the e-mails about one workflow event, to the enterprise and to the staff whose queue it reaches.
+
+    The enterprise's e-mail of a decision carries its letter (批准决定书, 拨付通知, …), printed at sending from the
+    facts frozen here."""
     application = event.application
+    letter = letter_facts(event) if event.action in LETTER_ACTIONS else {}
     context = {
+        "letter": letter_title(letter) if letter else "",
         "event": event,
         "application": application,
         "link": absolute_link(application.get_absolute_url()),
@@ -38,6 +45,8 @@ def event_notices(event: Event) -> list[Notice]:
             enterprise_emails(application.enterprise),
             audience=Notice.Audience.ENTERPRISE,
             enterprise=application.enterprise,
+            attachment=Notice.Attachment.LETTER if letter else "",
+            attachment_facts=letter,
             **common,
         )
     ]

@@ -93,11 +93,19 @@ def application_save_draft(
     return application
 
 
-def application_submit(*, application_id: int, user: User) -> Application:
-    """Submit a draft, or resubmit a case returned for correction; the checks run again under the lock."""
+REPLY_MAX_LENGTH = 2000
+
+
+def application_submit(*, application_id: int, user: User, reply: str = "") -> Application:
+    """Submit a draft, or resubmit a case returned for correction; the checks run again under the lock.
+
+    `reply`: on a resubmission, the enterprise's note to the reviewer on what it corrected, kept as the comment of
+    the resubmit event (the reviewer sees it in the case's record and in the e-mail of its arrival).
+    """
     application = Application.objects.get(pk=application_id)
     action = "resubmit" if application.status == Status.RETURNED else "submit"
-    return apply_transition(application_id=application_id, action=action, actor=user)
+    comment = reply.strip()[:REPLY_MAX_LENGTH] if action == "resubmit" else ""
+    return apply_transition(application_id=application_id, action=action, actor=user, comment=comment)
 
 
 def _human_size(size: int) -> str:

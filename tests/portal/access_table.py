@@ -300,6 +300,59 @@ add(
         changes=frozenset({ENTERPRISE_A}),
     ),
 )
+add(
+    "applications:letter",
+    # Decision letters follow applications_visible_to, like files: a 404 for everyone who may not see the case.
+    Case(
+        url("applications:letter", lambda w: w.paid_b.pk, lambda w: w.approval_b.pk),
+        get=only({ENTERPRISE_B, REVIEWER_LEAD, FINANCE, DISTRICT_ADMIN, AUDITOR, SUPERUSER}, OK, NOT_FOUND),
+    ),
+)
+# The inbox: every signed-in person has one, with only their own notices in it; another's notice is a 404.
+signed_in_ok = outcomes(OK, anonymous=LOGIN)
+add("applications:inbox", Case(url("applications:inbox"), get=signed_in_ok))
+add(
+    "applications:notice",
+    Case(
+        url("applications:notice", lambda w: w.notice_a.pk),
+        get={**only({ENTERPRISE_A}, OK, NOT_FOUND), ANONYMOUS: LOGIN},
+    ),
+)
+add(
+    "applications:notice_read",
+    Case(
+        url("applications:notice_read", lambda w: w.notice_a.pk),
+        get=outcomes(NOT_ALLOWED, anonymous=LOGIN),
+        post={**only({ENTERPRISE_A}, REDIRECT, NOT_FOUND), ANONYMOUS: LOGIN},
+        data=lambda w: {},
+        probe=row(lambda w: w.receipt_a),
+        changes=frozenset({ENTERPRISE_A}),
+    ),
+)
+add(
+    "applications:notices_read_all",
+    Case(
+        url("applications:notices_read_all"),
+        get=outcomes(NOT_ALLOWED, anonymous=LOGIN),
+        post=outcomes(REDIRECT, anonymous=LOGIN),
+        data=lambda w: {},
+        probe=row(lambda w: w.receipt_a),
+        changes=frozenset({ENTERPRISE_A}),  # everyone else marks only their own read
+    ),
+)
+add(
+    "applications:notice_settings",
+    Case(
+        url("applications:notice_settings"),
+        get=signed_in_ok,
+        post=outcomes(REDIRECT, anonymous=LOGIN),
+        data=lambda w: {"delivery": "digest"},
+        probe=lambda w: list(
+            _model("applications.NoticePreference").objects.filter(user=w.user_a).values_list("delivery")
+        ),
+        changes=frozenset({ENTERPRISE_A}),
+    ),
+)
 add("applications:publicity", Case(url("applications:publicity"), get=everyone_ok))
 add(
     "applications:objection",

@@ -34,7 +34,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.forms import ProfileForm
 from accounts.models import StaffRole, User
-from applications.models import Application, Ban, Event, FraudFinding, Notice, Objection, Payment, Recovery
+from applications.models import (
+    Application,
+    Ban,
+    Event,
+    FraudFinding,
+    Notice,
+    NoticeReceipt,
+    Objection,
+    Payment,
+    Recovery,
+)
 from applications.workflow import Forbidden, apply_transition, services
 from contacts.models import ContactPerson, Department, Section
 from measures.models import BeneficiaryType, CalendarWarning, District, Measure, PolicyDataLoad, WorkingDayOverride
@@ -236,6 +246,12 @@ def build_world() -> World:
         subject="申请已提交",
         body="您的申请已提交。",
     )
+    w.receipt_a = NoticeReceipt.objects.create(notice=w.notice_a, user=owner_a, created_at=w.notice_a.created_at)
+    # B's award under 2号 9., approved by finance: the event its 批准决定书 is printed from.
+    w.approval_b = Event.objects.create(
+        application=w.paid_b, actor=finance, action="finance_approve", action_label="财政审批通过",
+        from_status="finance_review", to_status="approved", amount=Decimal("12000.00"),
+    )  # fmt: skip
     w.ban = Ban.objects.create(
         enterprise=EnterpriseFactory(),
         district=chaoyang,
