@@ -92,7 +92,6 @@ def links(html: str) -> set[str]:
 @pytest.mark.parametrize("role", ["reviewer", "district_admin", "auditor"])
 def test_every_link_on_the_case_page_opens_for_those_who_see_the_case(client, request, role, submitted):
     user = request.getfixturevalue(role)
-    Application.objects.filter(pk=submitted.pk)  # the case is submitted: every role here sees it
     found = links(page(client, user, submitted).content.decode())
     assert reverse("admin:applications_application_enterprise", args=[submitted.pk]) in found
     for href in found:
@@ -112,3 +111,18 @@ def test_the_enterprise_page_opens_for_staff_of_the_case_and_not_for_another_dis
     assert submitted.enterprise.credit_code in response.content.decode()
     client.force_login(other_finance)
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("view", ["enterprise", "materials", "criteria", "assign"])
+def test_a_mentougou_reviewer_cannot_reach_a_chaoyang_case(client, mtg_reviewer, submitted, view):
+    client.force_login(mtg_reviewer)
+    url = reverse(f"admin:applications_application_{view}", args=[submitted.pk])
+    response = client.get(url) if view == "enterprise" else client.post(url, {"assignee": mtg_reviewer.pk})
+    assert response.status_code == 404
+    assert Application.objects.get(pk=submitted.pk).assigned_to is None
+
+
+def test_to_a_mentougou_reviewer_the_chaoyang_case_page_does_not_exist(client, mtg_reviewer, submitted):
+    client.force_login(mtg_reviewer)
+    response = client.get(change_url(submitted))
+    assert response.status_code == 302 and response["Location"] == reverse("admin:index")
