@@ -238,8 +238,8 @@ def application_detail(request, pk: int):
         "letters": letters,
         "application": application,
         "measure": application.measure,
-        # The reviewers' own records (materials ticked, criteria, assignment) stay in the staff's audit trail.
-        # Each objection's own records stay in the staff's audit trail.
+        # The reviewers' own records (materials ticked, criteria, assignment, each objection) stay in the staff's
+        # audit trail.
         "events": _timeline(application),
         # That an objection is being examined, and nothing else of it (个人信息保护法).
         "objection_pending": application.status == Status.PUBLICITY

@@ -185,9 +185,9 @@ class ApplicationAdmin(CaseReviewMixin, RestrictedAdmin):
         "status",
         "district",
         OverdueFilter,
+        WaitingFilter,
         AssignedFilter,
         "sampled",
-        WaitingFilter,
         SubmittedYearFilter,
     ]
     search_fields = ["reference", "enterprise__name", "enterprise__credit_code"]
