@@ -142,3 +142,11 @@ def test_an_event_without_a_letter_is_not_found(client, make_application, owner)
     )
     client.force_login(owner)
     assert client.get(reverse("applications:letter", args=[application.pk, event.pk])).status_code == 404
+
+
+def test_staff_find_the_letter_on_the_case_page_in_the_admin(client, approved, finance):
+    event = letter_events(approved).get()
+    letter = reverse("applications:letter", args=[approved.pk, event.pk])
+    client.force_login(finance)
+    page = client.get(reverse("admin:applications_application_change", args=[approved.pk])).content.decode()
+    assert letter in page and client.get(letter)["Content-Type"] == "application/pdf"
