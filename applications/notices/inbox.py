@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Notice, NoticeKind, NoticePreference, NoticeReceipt
@@ -52,16 +51,18 @@ class _Readers:
         self.by_enterprise: dict[int, list[tuple[int, str]]] = defaultdict(list)
         self.by_address: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.by_id: dict[int, tuple[int, str]] = {}
-        if not (enterprises or addresses or user_ids):
-            return
-        readers = Q(enterprise_id__in=enterprises) | Q(is_staff=True, email__in=addresses) | Q(pk__in=user_ids)
-        rows = get_user_model().objects.filter(readers, is_active=True)
-        for pk, email, enterprise_id, is_staff in rows.values_list("pk", "email", "enterprise_id", "is_staff"):
-            self.by_id[pk] = (pk, email)
-            if enterprise_id:
+        # One query per kind of reader, each through its own index (an OR of the three would scan every user).
+        active = get_user_model().objects.filter(is_active=True)
+        columns = ("pk", "email", "enterprise_id")
+        if enterprises:
+            for pk, email, enterprise_id in active.filter(enterprise_id__in=enterprises).values_list(*columns):
                 self.by_enterprise[enterprise_id].append((pk, email))
-            if is_staff and email:
+        if addresses:
+            for pk, email, _enterprise in active.filter(is_staff=True, email__in=addresses).values_list(*columns):
                 self.by_address[email].append((pk, email))
+        if user_ids:
+            for pk, email, _enterprise in active.filter(pk__in=user_ids).values_list(*columns):
+                self.by_id[pk] = (pk, email)
 
     def of(self, notice: Notice) -> dict[int, str]:
         """Return {user id: e-mail} of the people the notice is for."""
