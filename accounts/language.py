@@ -15,15 +15,11 @@ class RememberLanguageMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if getattr(user, "_wrapped", None) is empty:
-            return response  # the request never looked at who it was from (a static file, the health check)
+        if user is None or getattr(user, "_wrapped", None) is empty or not user.is_authenticated:
+            return response  # nobody signed in, or the request never looked (a static file, the health check)
         language = getattr(request, "LANGUAGE_CODE", "")
-        if user is not None and user.is_authenticated and language in self.known and user.language != language:
+        # No language on record means the portal's own: nothing is written while the person keeps to it.
+        if language in self.known and language != (user.language or settings.LANGUAGE_CODE):
             get_user_model().objects.filter(pk=user.pk).update(language=language)
             user.language = language
         return response
-
-
-def language_of(user) -> str:
-    """Return the language to write to the person in: the one they last used, or the portal's own."""
-    return getattr(user, "language", "") or settings.LANGUAGE_CODE
