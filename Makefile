@@ -25,11 +25,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(VENV)/.installed ## Create .venv and install the pinned dependencies
 
-setup: venv ## Migrate, load the policy data (if changed) and create the demo accounts
+setup: venv ## Migrate, load the policy data (if changed), create the demo accounts and demo cases
 	mkdir -p var/mail
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_policy_data --if-changed
 	$(PY) manage.py setup_demo
+	$(PY) manage.py setup_demo_cases
 
 run: setup ## Set everything up and start the portal, a Celery worker and Celery beat (Ctrl-C stops all)
 	@echo ""
