@@ -49,7 +49,7 @@ def digest_send(*, user, today: datetime.date) -> Notice | None:
     address, or today's digest was written already)."""
     with transaction.atomic():
         receipts = list(
-            NoticeReceipt.objects.select_for_update()
+            NoticeReceipt.objects.select_for_update(of=("self",))
             .filter(user=user, held=True, digest__isnull=True)
             .select_related("notice__application")
             .order_by("created_at", "pk")
