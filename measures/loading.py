@@ -24,6 +24,7 @@ from .models import (
 from .policydata import BASE_DIR, PolicyData, read_policy_data
 from .policydata import Department as DepartmentSpec
 from .policydata import Person as PersonSpec
+from .policydata.registration import PLACE_KEYS
 
 BENEFICIARY_TYPE_NAMES = {
     "enterprise": "中小微企业",
@@ -99,21 +100,29 @@ def _lines(value: tuple[int, int] | None) -> dict[str, int | None]:
     return {"source_line_start": start, "source_line_end": end}
 
 
-@transaction.atomic
-def _replace_conditions(measure: Measure, document_level: dict, measure_level: dict, report: LoadReport) -> None:
-    """Replace the conditions that came from the data files; those an administrator added stay."""
+def _data_conditions(document_level: dict, measure_level: dict) -> list[tuple[str, str, str]]:
+    """Return the (kind, value, quote) conditions the files give a measure: its own, then its document's."""
     own = conditions_from_eligibility(measure_level)
     stated = {kind for kind, _value, _quote in own if kind not in ("declaration", "other")}
+    # A place the measure itself says it does not require (registered_in_district: false) is not taken from its
+    # document either.
+    stated |= {kind for kind in PLACE_KEYS if measure_level.get(kind) is False}
     own_values = {(kind, value) for kind, value, _quote in own}
     inherited = [
         row
         for row in conditions_from_eligibility(document_level)
         if row[0] not in stated and (row[0], row[1]) not in own_values
     ]
+    return inherited + own
+
+
+@transaction.atomic
+def _replace_conditions(measure: Measure, document_level: dict, measure_level: dict, report: LoadReport) -> None:
+    """Replace the conditions that came from the data files; those an administrator added stay."""
     measure.conditions.filter(from_data=True).delete()
     MeasureCondition.objects.bulk_create(
         MeasureCondition(measure=measure, order=order, kind=kind, value=value, quote=quote, from_data=True)
-        for order, (kind, value, quote) in enumerate(inherited + own)
+        for order, (kind, value, quote) in enumerate(_data_conditions(document_level, measure_level))
     )
     report.count("measure conditions", "changed")
 
@@ -273,7 +282,9 @@ def _load_measure(
     )
     _set_measure_relations(measure, measure_spec, loaded, report)
     changed = loaded.loaded_eligibility.get((spec["key"], measure_spec["key"])) != eligibility
-    if changed or (measure.pk not in loaded.with_conditions and (eligibility or spec["eligibility"])):
+    if changed or (
+        measure.pk not in loaded.with_conditions and _data_conditions(spec["eligibility"], measure_spec["eligibility"])
+    ):
         _replace_conditions(measure, spec["eligibility"], measure_spec["eligibility"], report)
 
 

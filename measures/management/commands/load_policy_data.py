@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from measures.loading import load_policy_data
 from measures.policydata import PolicyDataError, read_policy_data
+from measures.policydata.registration import unplaced_measures
 
 
 class Command(BaseCommand):
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             f"{len(data.departments)} departments, {people} contact people"
         )
         if check:
+            self._check_registration(data)
             self.stdout.write(self.style.SUCCESS(f"Policy data is valid: {summary}."))
             return
         report = load_policy_data(data, only_if_changed=if_changed)
@@ -38,3 +40,14 @@ class Command(BaseCommand):
         created = ", ".join(f"{n} {label}" for label, n in report.created.items()) or "nothing"
         changed = ", ".join(f"{n} {label}" for label, n in report.changed.items()) or "nothing"
         self.stdout.write(self.style.SUCCESS(f"Loaded {summary}. Created: {created}. Changed: {changed}."))
+
+    def _check_registration(self, data) -> None:
+        """Fail on monetary measures of a district whose files state no registration condition (nor its absence)."""
+        unplaced = unplaced_measures(data.documents)
+        if unplaced:
+            raise CommandError(
+                f"{len(unplaced)} monetary measure(s) of a district state no registration condition: give "
+                "registered_in_district (or tax_/stats_in_district) with its quote in the measure's eligibility or "
+                "its document's, or registered_in_district: false with the words that open it to others:\n  "
+                + "\n  ".join(unplaced)
+            )
