@@ -82,7 +82,10 @@ def completions(events: Iterable[Event]) -> dict[int, datetime.date]:
     finance sending a case back) undoes the stages it goes back over: they are completed again later."""
     done: dict[int, datetime.date] = {}
     for event in events:
-        before, after = POSITION.get(event.from_status), POSITION.get(event.to_status)
+        # An event that opens a case from no state (免申即享: the enterprise confirms an offer) completes every
+        # stage before the one it opens the case at.
+        before = SUBMIT if not event.from_status else POSITION.get(event.from_status)
+        after = POSITION.get(event.to_status)
         if before is None or after is None or before == after:
             continue
         if after > before:

@@ -138,3 +138,15 @@ def test_the_case_page_shows_the_stepper(client, owner, submitted):
     with time_machine.travel(noon(SUBMITTED_ON), tick=False):
         page = client.get(submitted.get_absolute_url()).content.decode()
     assert 'class="stepper"' in page and "2026-09-28 完成" in page and "预计不晚于 2026-10-10" in page
+
+
+def test_a_case_opened_at_publicity_has_the_stages_before_it_completed_that_day(make_application):
+    application = make_application("publicity", publicity_ends_on=datetime.date(2026, 10, 9))
+    with time_machine.travel(noon(SUBMITTED_ON), tick=False):
+        Event.objects.create(
+            application=application, action="offer_confirm", action_label="确认免申即享奖励，进入公示",
+            from_status="", to_status="publicity",
+        )  # fmt: skip
+    shown = stages(application, SUBMITTED_ON)
+    assert [shown[key].reached_on for key in ("submit", "pre_review", "final_review")] == [SUBMITTED_ON] * 3
+    assert shown["publicity"].state == "current" and shown["publicity"].expected_on == datetime.date(2026, 10, 9)
