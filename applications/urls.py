@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import inbox_views, views
+from . import direct_views, inbox_views, views
 
 app_name = "applications"
 
@@ -24,6 +24,9 @@ urlpatterns = [
     path("notifications/read-all/", inbox_views.notices_read_all, name="notices_read_all"),
     path("notifications/<int:notice_id>/", inbox_views.notice_detail, name="notice"),
     path("notifications/<int:notice_id>/read/", inbox_views.notice_read, name="notice_read"),
+    path("mianshen/", direct_views.direct_offers, name="direct_offers"),
+    path("mianshen/<int:pk>/", direct_views.direct_offer, name="direct_offer"),
+    path("mianshen/<int:pk>/decline/", direct_views.direct_decline, name="direct_decline"),
     path("gongshi/", views.publicity_list, name="publicity"),
     path("gongshi/<str:reference>/objection/", views.publicity_objection, name="objection"),
 ]

@@ -22,6 +22,7 @@ from django.utils.translation import override as translation_override
 
 from accounts.models import StaffRole
 
+from . import direct
 from .models import (
     BeneficiaryType,
     CalendarWarning,
@@ -324,8 +325,33 @@ class PolicyDocumentAdmin(LibraryAdmin):
         return bool(obj.source_file)
 
 
+class MeasureConditionFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """Refuse, on a measure marked 免申即享, a condition the portal cannot decide from its data (measures.direct)."""
+        super().clean()
+        if not getattr(self.instance, "direct_award", False):
+            return
+        shown = {form.instance.pk for form in self.initial_forms}
+        saved = self.instance.conditions.exclude(pk__in=shown) if self.instance.pk else MeasureCondition.objects.none()
+        kinds = list(saved.values_list("kind", flat=True))
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data.get("DELETE") and (form.instance.pk or data.get("kind")):
+                kinds.append(data.get("kind") or form.instance.kind)
+        names = dict(MeasureCondition.Kind.choices)
+        refused = [str(names.get(kind, kind)) for kind in direct.undecidable(kinds)]
+        if refused:
+            raise forms.ValidationError(
+                _(
+                    "本措施标记为免申即享，其条件须都能由平台数据判定；“%(kinds)s”须人工判断。请删除该条件或取消免申即享。"
+                )
+                % {"kinds": "、".join(refused)}
+            )
+
+
 class MeasureConditionInline(LibraryInline, admin.TabularInline):
     model = MeasureCondition
+    formset = MeasureConditionFormSet
     fields = ["order", "kind", "value", "quote", "from_data"]
     readonly_fields = ["from_data"]
     extra = 0
@@ -360,7 +386,7 @@ MEASURE_KEPT_BY_STAFF = {
 class MeasureAdmin(LibraryAdmin):
     form = MeasureForm
     list_display = ["__str__", "document", "monetary", "rule_kind", "window_closes"]
-    list_filter = ["document__district", "monetary", "rule_kind", "beneficiary_types", "sampling"]
+    list_filter = ["document__district", "monetary", "direct_award", "rule_kind", "beneficiary_types", "sampling"]
     search_fields = ["title", "text", "clause", "document__number", "document__title", "lead_departments__name"]
     list_select_related = ["document"]
     autocomplete_fields = ["document", "lead_departments", "responsible_units", "contacts"]
@@ -400,6 +426,8 @@ class MeasureAdmin(LibraryAdmin):
                     "rule_choice_label",
                     "stacking",
                     "stacking_group",
+                    "direct_award",
+                    "direct_inputs",
                     "eligibility",
                 ]
             },
@@ -450,6 +478,8 @@ class MeasureAdmin(LibraryAdmin):
         "rule_choice_label",
         "stacking",
         "stacking_group",
+        "direct_award",
+        "direct_inputs",
         "notes",
         "source_line_start",
         "source_line_end",

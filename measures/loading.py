@@ -12,6 +12,7 @@ from django.db import models, transaction
 from contacts.models import ContactPerson, Department, Section
 
 from .conditions import conditions_from_eligibility
+from .direct import undecidable
 from .models import (
     BeneficiaryType,
     District,
@@ -21,7 +22,7 @@ from .models import (
     PolicyDocument,
     normalize_number,
 )
-from .policydata import BASE_DIR, PolicyData, read_policy_data
+from .policydata import BASE_DIR, PolicyData, PolicyDataError, read_policy_data
 from .policydata import Department as DepartmentSpec
 from .policydata import Person as PersonSpec
 from .policydata.registration import PLACE_KEYS
@@ -286,6 +287,21 @@ def _load_measure(
         measure.pk not in loaded.with_conditions and _data_conditions(spec["eligibility"], measure_spec["eligibility"])
     ):
         _replace_conditions(measure, spec["eligibility"], measure_spec["eligibility"], report)
+    if measure.direct_award:
+        _refuse_undecidable(measure, spec)
+
+
+def _refuse_undecidable(measure: Measure, spec: dict[str, Any]) -> None:
+    """Refuse a 免申即享 mark on a measure with a condition the portal cannot decide, one an administrator added in
+    the admin included (the files' own conditions were checked when they were read)."""
+    kinds = undecidable(measure.conditions.values_list("kind", flat=True))
+    if kinds:
+        raise PolicyDataError(
+            [
+                f"{spec['data_file']}: {spec['key']} measure {measure.key}: direct_award, but the measure has conditions "
+                f"of kind {', '.join(kinds)} (added in the admin?) that cannot be decided from the portal's data"
+            ]
+        )
 
 
 def _measure_values(measure_spec: dict[str, Any], eligibility: dict[str, Any]) -> dict[str, Any]:
@@ -321,6 +337,8 @@ def _measure_values(measure_spec: dict[str, Any], eligibility: dict[str, Any]) -
         "materials": measure_spec["materials"],
         "stacking": measure_spec["stacking"],
         "stacking_group": measure_spec["stacking_group"],
+        "direct_award": measure_spec["direct_award"],
+        "direct_inputs": measure_spec["direct_inputs"],
         "notes": measure_spec["notes"],
         **_lines(measure_spec["source_lines"]),
     }

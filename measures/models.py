@@ -301,6 +301,19 @@ class Measure(models.Model):
         blank=True,
         help_text=_("同组措施不重复享受：已获同组奖励的企业只能补差到较高额度。"),
     )
+    # 免申即享 (measures.direct): offered, without an application, to the enterprises whose verified data qualifies;
+    # only for a measure whose every condition the portal decides from its data (applications.direct).
+    direct_award = models.BooleanField(
+        _("免申即享"), default=False, help_text=_("全部申报条件都能由平台数据判定时，才可标记免申即享。")
+    )
+    direct_inputs = models.JSONField(
+        _("免申即享的测算数据来源"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "每个测算输入项一个来源：certification（资质→取值，先列高等级）、profile（画像字段）或 value（固定值）。"
+        ),
+    )
     notes = models.TextField(_("备注"), blank=True)
     source_line_start = models.PositiveIntegerField(_("来源起始行"), null=True, blank=True)
     source_line_end = models.PositiveIntegerField(_("来源结束行"), null=True, blank=True)
@@ -323,6 +336,7 @@ class Measure(models.Model):
         from . import rules
 
         if not self.rule_kind:
+            self._clean_direct_award()
             return
         if self.rule_kind not in rules.KINDS:
             raise ValidationError({"rule_kind": _("未知的计算规则类型。")})
@@ -341,6 +355,20 @@ class Measure(models.Model):
             problems = [_("缺少或无法读取“%(name)s”") % {"name": error}]
         if problems:
             raise ValidationError({"more_rules": problems})
+        self._clean_direct_award()
+
+    def _clean_direct_award(self) -> None:
+        """Refuse the 免申即享 mark on a measure whose amount the portal's data cannot compute (its conditions are
+        checked with the conditions' inline, measures.admin)."""
+        from . import direct, rules
+
+        if not self.direct_award:
+            return
+        if not (self.monetary and self.rule_kind in rules.KINDS):
+            raise ValidationError({"direct_award": _("免申即享须有计算规则：平台按规则和数据算出金额。")})
+        problems = direct.source_problems(self.ruleset.rule_inputs(), self.direct_inputs)
+        if problems:
+            raise ValidationError({"direct_inputs": problems})
 
     @property
     def ruleset(self):

@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.models import StaffRole, User
 from measures.workdays import WorkingCalendar
 
+from ..direct.offers import offers_lapse_due
 from ..models import Application, Ban, FraudFinding, Notice, NoticeKind, Recovery, Status
 from ..notices.outbox import build_notice, write_notices
 from ..notices.recipients import (
@@ -345,6 +346,7 @@ def sweep_deadlines(*, today: datetime.date | None = None) -> dict[str, int]:
     draft_reminders(today, stats)
     correction_reminders(today, stats)
     stats["lapsed"] += len(correction_lapse_due(today=today))
+    stats["direct_offers_lapsed"] += len(offers_lapse_due(today=today))
     waiting_reminders(today, stats)
     recovery_reminders(today, stats)
     return dict(stats)

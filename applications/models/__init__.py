@@ -17,6 +17,7 @@ from .cases import (
     Status,
     attachment_path,
 )
+from .direct import DirectEntry, DirectList, ProfileVerification
 from .inbox import NoticePreference, NoticeReceipt, NoticeReceiptQuerySet
 from .notices import Notice, NoticeKind, NoticeQuerySet
 from .review import CriterionAnswer, MaterialCheck
@@ -38,6 +39,8 @@ __all__ = [
     "BanAmendment",
     "BanQuerySet",
     "CriterionAnswer",
+    "DirectEntry",
+    "DirectList",
     "Event",
     "EventQuerySet",
     "FraudFinding",
@@ -51,6 +54,7 @@ __all__ = [
     "Objection",
     "Payment",
     "PrivateStorage",
+    "ProfileVerification",
     "Recovery",
     "ReferenceSequence",
     "ObjectionOutcome",

@@ -32,6 +32,8 @@ class NoticeKind(models.TextChoices):
     NOTICE_DIGEST = "notice_digest", _("每日通知汇总")
     OBJECTION = "objection", _("公示异议核实结果")
     MEASURE_DIGEST = "measure_digest", _("新措施订阅提醒")
+    DIRECT_LIST = "direct_list", _("免申即享名单待审批")
+    DIRECT_OFFER = "direct_offer", _("免申即享确认通知")
 
 
 class NoticeQuerySet(models.QuerySet):

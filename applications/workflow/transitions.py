@@ -182,6 +182,12 @@ TRANSITIONS: dict[str, Transition] = {
             {SYS},
             needs_comment=True,
         ),
+        # 免申即享 (applications.direct): the enterprise's answer to an offer opens its case (open_case, from no
+        # state); confirmed, it enters 公示 with the amount of the approved list; declined or lapsed, it ends at once,
+        # so that the list, its approval and the answer are in a case's audit chain whatever the answer.
+        _t("offer_confirm", gettext_lazy("确认免申即享奖励，进入公示"), set(), S.PUBLICITY, {E}),
+        _t("offer_decline", gettext_lazy("放弃免申即享奖励"), set(), S.WITHDRAWN, {E}),
+        _t("offer_lapse", gettext_lazy("逾期未确认免申即享奖励，视为放弃"), set(), S.LAPSED, {SYS}),
     ]
 }
 
@@ -324,6 +330,13 @@ def _lapse(application: Application, ctx: Context) -> None:
         raise Invalid(_("补正期限至%(date)s，尚未届满。") % {"date": application.correction_due_on.isoformat()})
 
 
+def _offer_confirm(application: Application, ctx: Context) -> None:
+    if application.proposed_amount is None or application.proposed_amount <= 0:
+        raise Invalid(_("免申即享的金额须大于零。"))
+    _start_publicity(application, ctx)
+    application.submitted_at = timezone.now()
+
+
 EFFECTS: dict[str, Callable[[Application, Context], None]] = {
     "submit": _submission,
     "resubmit": _submission,
@@ -340,6 +353,7 @@ EFFECTS: dict[str, Callable[[Application, Context], None]] = {
     "approve_proposal": safeguards.approve_proposal,
     "refuse_proposal": safeguards.refuse_proposal,
     "override_ban": safeguards.override_ban,
+    "offer_confirm": _offer_confirm,
 }
 
 AMOUNT_FIELDS = {
@@ -349,6 +363,7 @@ AMOUNT_FIELDS = {
     "approve_proposal": "proposed_amount",
     "finance_approve": "approved_amount",
     "record_payment": "payment",
+    "offer_confirm": "proposed_amount",
 }
 
 
@@ -433,5 +448,58 @@ def apply_transition(
         application.save()
         event = write_event(application, transition, ctx, from_status)
         # Listeners (the notices' outbox) write their rows now, in this transaction (signals.py).
+        transition_applied.send(sender=Application, event=event)
+    return application
+
+
+@dataclass(frozen=True)
+class PriorEvent:
+    """A step taken before a case existed (the 免申即享 list and its approval), written first in its audit chain."""
+
+    actor: User | None
+    action: str
+    label: str | Promise
+    comment: str
+
+
+def open_case(
+    *,
+    application: Application,
+    action: str,
+    actor: User | None,
+    comment: str = "",
+    amount: Decimal | None = None,
+    prior: tuple[PriorEvent, ...] = (),
+    on: datetime.date | None = None,
+) -> Application:
+    """Create a case by one of the table's opening actions (those from no state: offer_confirm, …), filled in by
+    the caller, and write its events: the `prior` steps, then the action's own; announce it as apply_transition does.
+
+    Raises Forbidden when the actor may not take the action on the case, Invalid when its effect refuses it.
+    """
+    transition = TRANSITIONS.get(action)
+    if transition is None or transition.sources:
+        raise Invalid(_("未知的操作。"))
+    if not roles_for(actor, application) & transition.roles:
+        raise Forbidden(_("您无权对该申请执行“%(action)s”。") % {"action": transition.label})
+    ctx = Context(actor=actor, comment=comment, amount=amount, data={}, on=on or timezone.localdate())
+    with transaction.atomic():
+        effect = EFFECTS.get(action)
+        if effect:
+            effect(application, ctx)
+        enterprise = application.enterprise
+        application.enterprise_name, application.enterprise_credit_code = enterprise.name, enterprise.credit_code
+        application.status, application.status_changed_at = transition.target, timezone.now()
+        application.save(force_insert=True)
+        for step in prior:
+            Event.objects.create(
+                application=application,
+                actor=step.actor,
+                action=step.action,
+                action_label=str(step.label),
+                comment=step.comment,
+                to_status="",
+            )
+        event = write_event(application, transition, ctx, "")
         transition_applied.send(sender=Application, event=event)
     return application

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..rules import CAP_PERIODS, COMBINES, KINDS, MAIN, Rule, RuleSet, check_cap_period, validate_params
 from .departments import DepartmentIndex
+from .direct import read_direct_award
 from .eligibility import check_eligibility
 from .materials import clause_words, read_materials
 from .validation import Checker, text_list
@@ -52,6 +53,7 @@ MEASURE_FIELDS = {
     "materials",
     "stacking",
     "stacking_group",
+    "direct_award",
     "source",
     "notes",
 }
@@ -84,6 +86,20 @@ def read_measure(
     if rule and not monetary:
         checker.fail(where, "has a rule but is not marked monetary")
     source_file, source_lines = checker.required_source(where, raw, line_counts=line_counts)
+    eligibility = check_eligibility(where, raw.get("eligibility"), checker)
+    ruleset = (
+        RuleSet((rule_of(rule), *map(rule_of, more_rules)), rule["combine"] or "sum", rule["choice_label"])
+        if rule
+        else None
+    )
+    direct, direct_inputs = read_direct_award(
+        where,
+        raw.get("direct_award"),
+        {"eligibility": eligibility, "monetary": monetary},
+        document.get("eligibility") or {},
+        ruleset,
+        checker,
+    )
     return {
         "key": key,
         "clause": checker.text(where, raw.get("clause"), "clause"),
@@ -105,10 +121,12 @@ def read_measure(
         "monetary": monetary,
         "rule": rule,
         "more_rules": more_rules,
-        "eligibility": check_eligibility(where, raw.get("eligibility"), checker),
+        "eligibility": eligibility,
         "materials": read_materials(where, raw.get("materials"), checker, clause_words(raw)),
         "stacking": checker.text(where, raw.get("stacking"), "stacking"),
         "stacking_group": stacking_group(where, raw.get("stacking_group"), checker),
+        "direct_award": direct,
+        "direct_inputs": direct_inputs,
         "notes": checker.text(where, raw.get("notes"), "notes"),
         "source_file": source_file,
         "source_lines": source_lines,
