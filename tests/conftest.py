@@ -4,6 +4,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from measures.loading import load_policy_data
 from tests.policy_snapshot import PolicySnapshot
@@ -50,6 +51,14 @@ def clear_cache(backend=None) -> None:
             batch = []
     if batch:
         client.delete(*batch)
+
+
+@pytest.fixture(autouse=True)
+def site_language_after_each_test():
+    """Leave the site's language active after each test: a request in English leaves English active in the thread
+    (LocaleMiddleware activates the reader's language and does not switch back), and later tests read Chinese."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session", autouse=True)
