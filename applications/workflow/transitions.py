@@ -182,9 +182,16 @@ TRANSITIONS: dict[str, Transition] = {
             {SYS},
             needs_comment=True,
         ),
-        # 免申即享 (applications.direct): the enterprise's answer to an offer opens its case (open_case, from no
-        # state); confirmed, it enters 公示 with the amount of the approved list; declined or lapsed, it ends at once,
-        # so that the list, its approval and the answer are in a case's audit chain whatever the answer.
+    ]
+}
+
+# The actions that open a case rather than move one (open_case). 免申即享 (applications.direct): the enterprise's
+# answer to an offer opens its case; confirmed, it enters 公示 with the amount of the approved list; declined or
+# lapsed, it ends at once, so that the list, its approval and the answer are in a case's audit chain whatever the
+# answer.
+OPENINGS: dict[str, Transition] = {
+    t.action: t
+    for t in [
         _t("offer_confirm", gettext_lazy("确认免申即享奖励，进入公示"), set(), S.PUBLICITY, {E}),
         _t("offer_decline", gettext_lazy("放弃免申即享奖励"), set(), S.WITHDRAWN, {E}),
         _t("offer_lapse", gettext_lazy("逾期未确认免申即享奖励，视为放弃"), set(), S.LAPSED, {SYS}),
@@ -472,13 +479,13 @@ def open_case(
     prior: tuple[PriorEvent, ...] = (),
     on: datetime.date | None = None,
 ) -> Application:
-    """Create a case by one of the table's opening actions (those from no state: offer_confirm, …), filled in by
-    the caller, and write its events: the `prior` steps, then the action's own; announce it as apply_transition does.
+    """Create a case by one of the opening actions (OPENINGS: offer_confirm, …), filled in by the caller, and write
+    its events: the `prior` steps, then the action's own; announce it as apply_transition does.
 
     Raises Forbidden when the actor may not take the action on the case, Invalid when its effect refuses it.
     """
-    transition = TRANSITIONS.get(action)
-    if transition is None or transition.sources:
+    transition = OPENINGS.get(action)
+    if transition is None:
         raise Invalid(_("未知的操作。"))
     if not roles_for(actor, application) & transition.roles:
         raise Forbidden(_("您无权对该申请执行“%(action)s”。") % {"action": transition.label})
