@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.models import Notice, NoticeKind, NoticePreference, NoticeReceipt
-from applications.notices.delivery import notice_send
+from applications.notices.delivery import notice_send, notices_send
 from applications.notices.digest import send_notice_digests
 from applications.notices.outbox import build_notice, write_notices
 from applications.workflow import apply_transition
@@ -181,3 +181,16 @@ def test_the_digest_carries_the_decision_letter(make_application, finance, owner
 def test_beat_sends_the_digests_every_morning():
     entry = settings.CELERY_BEAT_SCHEDULE["send-notice-digests"]
     assert entry["task"] == "applications.deadlines.tasks.send_notice_digests" and entry["schedule"].hour == {7}
+
+
+def test_sending_in_batches_never_records_a_held_address_as_delivered(make_application, reviewer, owner, colleague):
+    prefer_digest(owner)
+    notices = []
+    for application in three_cases(make_application)[:2]:
+        apply_transition(application_id=application.pk, action="accept", actor=reviewer)
+        notices.append(enterprise_notice(application).pk)
+    notices_send(notices)
+    sent = Notice.objects.filter(pk__in=notices)
+    assert {(n.state, tuple(n.delivered_to), tuple(n.held_for)) for n in sent} == {
+        ("sent", (colleague.email,), (owner.email,))
+    }
