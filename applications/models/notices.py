@@ -171,5 +171,6 @@ class Notice(models.Model):
         return self.text_in()[0]
 
     def undelivered(self) -> list[str]:
-        """Return the recipients the mail server has not yet accepted a message for."""
-        return [to for to in self.recipients if to not in self.delivered_to]
+        """Return the recipients the mail server has not yet accepted a message for (those held for their daily
+        digest are not waiting for one)."""
+        return [to for to in self.recipients if to not in self.delivered_to and to not in self.held_for]
