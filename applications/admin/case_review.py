@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import StaffRole
 from accounts.services import profile_snapshot
 
+from ..integrity.links import linked_enterprises
 from ..models import Application, MaterialCheck
 from ..review import applicant, assignment, criteria, materials
 from ..review.access import may_assign, may_review
@@ -131,6 +132,7 @@ class CaseReviewMixin:
             "met_choices": MET_CHOICES,
             "assign_form": AssignForm(application=application) if assigning else None,
             "assignee_name": assignment.display_name(application.assigned_to),
+            "linked": linked_enterprises(application, request.user),
         }
 
     def queue_context(self, request) -> dict:

@@ -19,6 +19,7 @@ from .cases import (
 )
 from .direct import DirectEntry, DirectList, ProfileVerification
 from .inbox import NoticePreference, NoticeReceipt, NoticeReceiptQuerySet
+from .integrity import IntegrityLink, IntegrityLinkKind
 from .notices import Notice, NoticeKind, NoticeQuerySet
 from .review import CriterionAnswer, MaterialCheck
 from .objections import Objection, ObjectionOutcome, ObjectionQuerySet
@@ -44,6 +45,8 @@ __all__ = [
     "Event",
     "EventQuerySet",
     "FraudFinding",
+    "IntegrityLink",
+    "IntegrityLinkKind",
     "MaterialCheck",
     "Notice",
     "NoticeKind",
