@@ -101,6 +101,11 @@ def test_events_after_the_anchor_do_not_disturb_it(cases, log):
 def test_a_history_removed_whole_with_its_record_of_the_end_is_found(cases, log):
     anchor = anchor_now()
     rejected, _returned = cases
+    tamper(
+        "DELETE FROM applications_noticereceipt WHERE notice_id IN "
+        "(SELECT id FROM applications_notice WHERE application_id = %s)",
+        rejected.pk,
+    )
     tamper("DELETE FROM applications_notice WHERE application_id = %s", rejected.pk)
     tamper("DELETE FROM applications_event WHERE application_id = %s", rejected.pk)
     tamper("UPDATE applications_application SET audit_sequence = 0, audit_hash = '' WHERE id = %s", rejected.pk)

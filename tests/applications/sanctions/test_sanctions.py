@@ -40,8 +40,10 @@ def monday_morning():
 
 @pytest.fixture
 def disbursed(make_application, finance):
-    """A case approved for 12000 yuan and paid in two payments."""
-    application = make_application("approved")
+    """A case approved for 12000 yuan and paid in two payments (the approval in its audit trail, as verify_audit_chain
+    checks the approved amount against it)."""
+    application = make_application("finance_review")
+    apply_transition(application_id=application.pk, action="finance_approve", actor=finance, amount=Decimal("12000"))
     for amount, day in [("5000", 2), ("7000", 9)]:
         application = apply_transition(
             application_id=application.pk,

@@ -89,7 +89,10 @@ def head(case) -> tuple[int, str]:
 
 def delete_events(*event_ids) -> None:
     marks = ", ".join(["%s"] * len(event_ids))
-    sql(f"DELETE FROM applications_notice WHERE event_id IN ({marks})", *event_ids)  # its e-mails refer to it
+    # Its e-mails refer to it, and the inbox's copies to them.
+    notices = f"SELECT id FROM applications_notice WHERE event_id IN ({marks})"
+    sql(f"DELETE FROM applications_noticereceipt WHERE notice_id IN ({notices})", *event_ids)
+    sql(f"DELETE FROM applications_notice WHERE event_id IN ({marks})", *event_ids)
     sql(f"DELETE FROM applications_event WHERE id IN ({marks})", *event_ids)
 
 
@@ -134,8 +137,7 @@ def test_rewriting_an_event_and_its_hash_breaks_the_link_from_the_next(history):
 
 def test_an_event_deleted_with_raw_sql_is_found(history):
     second = events(history)[1]
-    sql("DELETE FROM applications_notice WHERE event_id = %s", second.pk)  # its e-mails refer to it
-    sql("DELETE FROM applications_event WHERE id = %s", second.pk)
+    delete_events(second.pk)
     _error, report = broken()
     assert f"({history.reference}), event #3" in report
     assert "sequence 3 where 2 was expected (an event is missing)" in report
@@ -466,6 +468,11 @@ def test_an_approved_amount_without_an_approval_event_is_found(paid, make_applic
 def test_postgresql_refuses_to_change_or_delete_an_event(history, statement):
     require_service("PostgreSQL", connection.vendor == "postgresql", "the trigger is PostgreSQL's")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM applications_noticereceipt WHERE notice_id IN "
+            "(SELECT id FROM applications_notice WHERE application_id = %s)",
+            [history.pk],
+        )
         cursor.execute("DELETE FROM applications_notice WHERE application_id = %s", [history.pk])
         cursor.execute(statement, [history.pk])
     assert [e.comment for e in events(history)] == ["请补充名单", "", "不符合条件"]
