@@ -353,6 +353,44 @@ add(
         changes=frozenset({ENTERPRISE_A}),
     ),
 )
+# 免申即享 offers: the enterprise's own only (another's offer is a 404, never a 403); staff work in the admin.
+add("applications:direct_offers", Case(url("applications:direct_offers"), get=enterprise_page()))
+
+
+def _confirm_data(w) -> dict:
+    from applications.workflow.declarations import required_declarations
+
+    declarations = required_declarations(w.offer_a.direct_list.measure)
+    account = {
+        "bank_name": "中国银行北京朝阳支行",
+        "bank_account_name": w.enterprise_a.name,
+        "bank_account": "33806800123",
+    }
+    return {**account, **{f"declare_{d.key}": "on" for d in declarations}}
+
+
+add(
+    "applications:direct_offer",
+    Case(
+        url("applications:direct_offer", lambda w: w.offer_a.pk),
+        get=enterprise_page(b=NOT_FOUND),
+        post=enterprise_page(REDIRECT, NOT_FOUND),
+        data=_confirm_data,
+        probe=row(lambda w: w.offer_a),
+        changes=frozenset({ENTERPRISE_A}),
+    ),
+)
+add(
+    "applications:direct_decline",
+    Case(
+        url("applications:direct_decline", lambda w: w.offer_a.pk),
+        get=enterprise_page(NOT_ALLOWED, NOT_ALLOWED),
+        post=enterprise_page(REDIRECT, NOT_FOUND),
+        data=lambda w: {"reason": "不需要。"},
+        probe=row(lambda w: w.offer_a),
+        changes=frozenset({ENTERPRISE_A}),
+    ),
+)
 add("applications:publicity", Case(url("applications:publicity"), get=everyone_ok))
 add(
     "applications:objection",
@@ -813,6 +851,132 @@ add(
     ),
 )
 
+
+# 免申即享 in the admin (applications/admin/direct.py). Profile verifications: every member of staff of the district
+# sees those of its enterprises; district administrators and reviewers verify one (by credit code); nobody edits or
+# deletes one. Lists: the district's staff see them (a reviewer, those of the measures the department leads; finance
+# none); nobody adds, edits or deletes one in a form. A lead department's reviewer generates a list; a second person of
+# the department approves or discards it (here the lead reviewer, the list being its head's); those who see the list
+# but may not decide are sent back to it with a message, and nothing changes.
+VERIFIERS = {DISTRICT_ADMIN, REVIEWER_LEAD, REVIEWER_OTHER}
+_verification = _object("verification")
+add(
+    "admin:applications_profileverification_changelist",
+    Case(_admin_url("applications.profileverification", "changelist"), get=staff(OK)),
+)
+add(
+    "admin:applications_profileverification_add",
+    Case(
+        _admin_url("applications.profileverification", "add"),
+        get=staff(FORBIDDEN, **dict.fromkeys(VERIFIERS, OK)),
+        post=staff(FORBIDDEN, **dict.fromkeys(VERIFIERS, REDIRECT)),
+        data=lambda w: {"credit_code": w.enterprise_a.credit_code, "evidence": "2025年度纳税申报表核对一致。"},
+        probe=count("applications.profileverification"),
+        changes=frozenset(VERIFIERS),
+    ),
+)
+add(
+    "admin:applications_profileverification_change",
+    Case(
+        _admin_url("applications.profileverification", "change", _verification),
+        get=staff(OK),
+        post=staff(FORBIDDEN),
+        data=lambda w: w.admin_form_data(w.verification),
+        probe=row(_verification),
+    ),
+)
+add(
+    "admin:applications_profileverification_history",
+    Case(_admin_url("applications.profileverification", "history", _verification), get=staff(OK)),
+)
+add(
+    "admin:applications_profileverification_delete",
+    Case(
+        _admin_url("applications.profileverification", "delete", _verification),
+        get=staff(FORBIDDEN),
+        post=staff(FORBIDDEN),
+        data=lambda w: {"post": "yes"},
+        probe=exists(_verification),
+    ),
+)
+add(
+    _unnamed("applications.profileverification"),
+    Case(_bare_url("applications.profileverification", _verification), get=staff(REDIRECT)),
+)
+
+LIST_SEERS = {REVIEWER_LEAD, DISTRICT_ADMIN, AUDITOR, SUPERUSER}
+
+
+def _no_list_waiting(w) -> dict:
+    """Return the generation form's data, the walk's list waiting for approval discarded (in the test's savepoint)."""
+    _model("applications.DirectList").objects.filter(pk=w.direct_list.pk).update(state="discarded")
+    return {"measure": w.measure.pk}
+
+
+_direct_list = _object("direct_list")
+_sees_list = staff(REDIRECT, **dict.fromkeys(LIST_SEERS, OK))
+add(
+    "admin:applications_directlist_changelist", Case(_admin_url("applications.directlist", "changelist"), get=staff(OK))
+)
+add(
+    "admin:applications_directlist_add",
+    Case(
+        _admin_url("applications.directlist", "add"),
+        get=staff(FORBIDDEN),
+        post=staff(FORBIDDEN),
+        data=lambda w: {"measure": w.measure.pk},
+        probe=count("applications.directlist"),
+    ),
+)
+add(
+    "admin:applications_directlist_change",
+    Case(
+        _admin_url("applications.directlist", "change", _direct_list),
+        get=_sees_list,
+        post=staff(FORBIDDEN),
+        data=lambda w: w.admin_form_data(w.direct_list),
+        probe=row(_direct_list),
+    ),
+)
+add(
+    "admin:applications_directlist_history",
+    Case(_admin_url("applications.directlist", "history", _direct_list), get=_sees_list),
+)
+add(
+    "admin:applications_directlist_delete",
+    Case(
+        _admin_url("applications.directlist", "delete", _direct_list),
+        get=staff(FORBIDDEN),
+        post=staff(FORBIDDEN),
+        data=lambda w: {"post": "yes"},
+        probe=exists(_direct_list),
+    ),
+)
+add(_unnamed("applications.directlist"), Case(_bare_url("applications.directlist", _direct_list), get=staff(REDIRECT)))
+add(
+    "admin:applications_directlist_generate",
+    # Once the list waiting for approval is discarded, the lead reviewer's POST generates another of 8号 16.
+    Case(
+        url("admin:applications_directlist_generate"),
+        get=staff(FORBIDDEN, reviewer_lead=OK),
+        post=staff(FORBIDDEN, reviewer_lead=REDIRECT),
+        data=_no_list_waiting,
+        probe=count("applications.directlist"),
+        changes=frozenset({REVIEWER_LEAD}),
+    ),
+)
+for _decision, _comment in (("approve", "经核对无误。"), ("discard", "数据年度有误，重新核验后再生成。")):
+    add(
+        f"admin:applications_directlist_{_decision}",
+        Case(
+            url(f"admin:applications_directlist_{_decision}", lambda w: w.direct_list.pk),
+            get=staff(NOT_ALLOWED),
+            post=staff(NOT_FOUND, **dict.fromkeys(LIST_SEERS, REDIRECT)),
+            data=lambda w, _comment=_comment: {"comment": _comment},
+            probe=row(_direct_list),
+            changes=frozenset({REVIEWER_LEAD}),
+        ),
+    )
 
 # Bans: every staff member of the district sees its bans; the district administrator (and the superuser) record
 # one against an enterprise of the district and amend its end on a document (an audited act of its own); nobody
