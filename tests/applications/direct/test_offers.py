@@ -126,7 +126,11 @@ def test_a_declined_offer_is_recorded_as_a_case_ended_at_once(offered, reviewer,
 
     assert case.status == Status.WITHDRAWN
     entry.refresh_from_db()
-    assert (entry.state, entry.application, entry.decline_reason) == (State.DECLINED, case, "本年度已申报市级同类资金。")
+    assert (entry.state, entry.application, entry.decline_reason) == (
+        State.DECLINED,
+        case,
+        "本年度已申报市级同类资金。",
+    )
     events = list(case.events.order_by("sequence"))
     assert [(e.action, e.actor) for e in events] == [
         ("direct_list", reviewer),

@@ -16,7 +16,9 @@ def test_the_whole_path_in_the_pages(client, measure, reviewer, head, district_a
     client.force_login(district_admin)
     add = reverse("admin:applications_profileverification_add")
     assert "核验企业画像" in client.get(add).content.decode()
-    response = client.post(add, {"credit_code": owner.enterprise.credit_code.lower(), "evidence": "纳税申报表核对一致。"})
+    response = client.post(
+        add, {"credit_code": owner.enterprise.credit_code.lower(), "evidence": "纳税申报表核对一致。"}
+    )
     verification = ProfileVerification.objects.get(enterprise=owner.enterprise)
     assert response.url == reverse("admin:applications_profileverification_change", args=[verification.pk])
     page = client.get(response.url).content.decode()
@@ -76,7 +78,12 @@ def test_a_wrong_account_comes_back_with_the_message_and_another_enterprise_sees
     url = reverse("applications:direct_offer", args=[entry.pk])
 
     client.force_login(owner)
-    data = {"bank_name": "中国银行", "bank_account_name": "别的公司", "bank_account": "33806800", "declare_truthful": "on"}
+    data = {
+        "bank_name": "中国银行",
+        "bank_account_name": "别的公司",
+        "bank_account": "33806800",
+        "declare_truthful": "on",
+    }
     page = client.post(url, data).content.decode()
     assert "账户名称须与企业名称" in page
     entry.refresh_from_db()
