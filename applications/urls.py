@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import direct_views, inbox_views, views
+from . import direct_views, inbox_views, rating_views, views
 
 app_name = "applications"
 
@@ -19,6 +19,7 @@ urlpatterns = [
         name="attachment_remove",
     ),
     path("applications/<int:pk>/letters/<int:event_id>/", views.letter_download, name="letter"),
+    path("applications/<int:pk>/rate/", rating_views.application_rate, name="rate"),
     path("notifications/", inbox_views.inbox, name="inbox"),
     path("notifications/settings/", inbox_views.notice_settings, name="notice_settings"),
     path("notifications/read-all/", inbox_views.notices_read_all, name="notices_read_all"),

@@ -21,6 +21,7 @@ from .direct import DirectEntry, DirectList, ProfileVerification
 from .inbox import NoticePreference, NoticeReceipt, NoticeReceiptQuerySet
 from .integrity import IntegrityLink, IntegrityLinkKind
 from .notices import Notice, NoticeKind, NoticeQuerySet
+from .ratings import RatingLevel, RatingStage, Rectification, ServiceRating
 from .review import CriterionAnswer, MaterialCheck
 from .objections import Objection, ObjectionOutcome, ObjectionQuerySet
 from .sanctions import Ban, BanAmendment, BanQuerySet, FraudFinding, Recovery, Repayment
@@ -58,11 +59,15 @@ __all__ = [
     "Payment",
     "PrivateStorage",
     "ProfileVerification",
+    "RatingLevel",
+    "RatingStage",
     "Recovery",
+    "Rectification",
     "ReferenceSequence",
     "ObjectionOutcome",
     "ObjectionQuerySet",
     "Repayment",
+    "ServiceRating",
     "Status",
     "attachment_path",
 ]

@@ -275,6 +275,17 @@ add(
     ),
 )
 add(
+    "applications:rate",
+    # A case still under way cannot be rated: its enterprise is sent back to the case page, nothing is recorded.
+    Case(
+        url("applications:rate", lambda w: w.app_a.pk),
+        get=enterprise_page(REDIRECT, NOT_FOUND),
+        post=enterprise_page(REDIRECT, NOT_FOUND),
+        data=lambda w: {"level": "1", "comment": "走查"},
+        probe=count("applications.servicerating"),
+    ),
+)
+add(
     "applications:attachment",
     # Downloads follow applications_visible_to: no sign-in redirect, a 404 for everyone who may not see the case.
     Case(

@@ -1,0 +1,64 @@
+"""Record a rating of a decided case's service and open the rectification task of a 差评."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from measures.workdays import WorkingCalendar
+
+from ..models import Application, Rectification, ServiceRating, Status
+from ..models.ratings import BAD_LEVELS, RatingLevel, RatingStage
+
+# The decisions after which the enterprise may rate the service.
+DECIDED_STATUSES = frozenset({Status.DISBURSED, Status.CLOSED, Status.REJECTED, Status.LAPSED, Status.REVOKED})
+RECTIFICATION_WORKING_DAYS = 15
+
+
+def rectification_due(start: datetime.date) -> datetime.date:
+    """Return the deadline of a rectification opened on start: 15 working days later."""
+    return WorkingCalendar().add_working_days(start, RECTIFICATION_WORKING_DAYS)
+
+
+def may_rate(application: Application, stage: str = RatingStage.DECISION) -> bool:
+    """Return whether the case's enterprise may still rate this stage of its service."""
+    if application.ratings.filter(stage=stage).exists():
+        return False
+    if stage == RatingStage.DECISION:
+        return application.status in DECIDED_STATUSES
+    return Rectification.objects.filter(rating__application=application, responded_at__isnull=False).exists()
+
+
+def rate_service(
+    *, application: Application, user: User, level: int, comment: str = "", stage: str = RatingStage.DECISION
+) -> ServiceRating:
+    """Record the enterprise's rating; a 差评 of the decision opens a rectification task for the lead department."""
+    if user.enterprise_id != application.enterprise_id:
+        raise ValidationError(_("只能评价本企业的申请。"))
+    if level not in RatingLevel.values:
+        raise ValidationError(_("请选择评价等级。"))
+    if not may_rate(application, stage):
+        raise ValidationError(_("该申请尚不能评价，或已评价过。"))
+    department = application.measure.lead_departments.order_by("pk").first()
+    try:
+        with transaction.atomic():
+            rating = ServiceRating.objects.create(
+                application=application,
+                stage=stage,
+                level=level,
+                comment=comment.strip()[:500],
+                department=department,
+                rated_by=user,
+            )
+            if stage == RatingStage.DECISION and level in BAD_LEVELS:
+                Rectification.objects.create(
+                    rating=rating, department=department, due_on=rectification_due(timezone.localdate())
+                )
+    except IntegrityError:
+        raise ValidationError(_("该申请已评价过。")) from None
+    return rating

@@ -1,0 +1,75 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from applications.models import Rectification, ServiceRating
+from applications.models.ratings import RatingLevel, RatingStage
+from applications.ratings.services import rate_service, rectification_due
+from measures.workdays import WorkingCalendar
+
+
+@pytest.fixture
+def closed_case(make_application):
+    return make_application("closed")
+
+
+def test_the_enterprise_rates_a_closed_case_once_from_its_page(client, owner, closed_case):
+    client.force_login(owner)
+    url = reverse("applications:rate", args=[closed_case.pk])
+    page = client.get(url).content.decode()
+    assert "非常满意" in page and "非常不满意" in page
+    client.post(url, {"level": "5", "comment": "办理很快"})
+    rating = ServiceRating.objects.get(application=closed_case)
+    assert rating.level == RatingLevel.VERY_SATISFIED and rating.comment == "办理很快"
+    assert rating.department.name == "区人力社保局"
+    again = client.post(url, {"level": "1"}, follow=True)
+    assert "暂不能评价" in again.content.decode()
+    assert ServiceRating.objects.filter(application=closed_case).count() == 1
+    assert not Rectification.objects.exists()
+
+
+def test_a_case_still_under_way_cannot_be_rated(client, owner, make_application):
+    case = make_application("submitted")
+    client.force_login(owner)
+    response = client.post(reverse("applications:rate", args=[case.pk]), {"level": "5"})
+    assert response.status_code == 302 and not ServiceRating.objects.exists()
+    with pytest.raises(ValidationError):
+        rate_service(application=case, user=owner, level=5)
+
+
+def test_another_enterprise_cannot_rate_the_case(client, outsider, closed_case):
+    client.force_login(outsider)
+    response = client.post(reverse("applications:rate", args=[closed_case.pk]), {"level": "1"})
+    assert response.status_code == 404 and not ServiceRating.objects.exists()
+
+
+@pytest.mark.parametrize("level", [RatingLevel.DISSATISFIED, RatingLevel.VERY_DISSATISFIED])
+def test_a_bad_rating_opens_a_rectification_due_in_15_working_days(owner, closed_case, level):
+    rating = rate_service(application=closed_case, user=owner, level=level, comment="材料被反复退回")
+    task = Rectification.objects.get(rating=rating)
+    assert task.department.name == "区人力社保局" and task.responded_at is None
+    assert WorkingCalendar().working_days_between(rating.created_at.date(), task.due_on) in (15, 16)
+    assert task.due_on > rating.created_at.date() + datetime.timedelta(days=15)
+
+
+def test_a_neutral_rating_opens_no_rectification(owner, closed_case):
+    rate_service(application=closed_case, user=owner, level=RatingLevel.NEUTRAL)
+    assert not Rectification.objects.exists()
+
+
+def test_the_deadline_skips_the_national_day_holiday(db):
+    # 2026-09-30 (Wed) + 15 working days: the holiday (10-01 … 10-07) is not counted.
+    assert rectification_due(datetime.date(2026, 9, 30)) > datetime.date(2026, 10, 21)
+
+
+def test_the_response_can_be_rated_only_after_the_department_answered(owner, closed_case, head):
+    rating = rate_service(application=closed_case, user=owner, level=RatingLevel.VERY_DISSATISFIED)
+    with pytest.raises(ValidationError):
+        rate_service(application=closed_case, user=owner, level=4, stage=RatingStage.RESPONSE)
+    Rectification.objects.filter(rating=rating).update(
+        response="已整改", responded_by=head, responded_at=rating.created_at
+    )
+    answer = rate_service(application=closed_case, user=owner, level=4, stage=RatingStage.RESPONSE)
+    assert answer.stage == RatingStage.RESPONSE and Rectification.objects.count() == 1
