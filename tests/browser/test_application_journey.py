@@ -80,7 +80,7 @@ def test_an_application_goes_from_the_measure_page_to_the_payment(
     enterprise.get_by_role("button", name="下一步：核对并提交").click()
     assert "已上传附件“参培职工名单.pdf”" in enterprise.content()
     estimate = enterprise.locator("table.estimate")
-    assert "12 人 × 1,000.00 元 = 12,000.00 元" in estimate.inner_text() and "12000.00" in estimate.inner_text()
+    assert "12 人 × 1,000.00 元 = 12,000.00 元" in estimate.inner_text() and "12,000.00 元" in estimate.inner_text()
     assert "参培职工名单.pdf" in enterprise.content()
     shot(enterprise, "03-confirm")
     enterprise.get_by_role("button", name="确认提交").click()
@@ -114,7 +114,7 @@ def test_an_application_goes_from_the_measure_page_to_the_payment(
     enterprise.get_by_role("link", name="补正材料").click()
     enterprise.get_by_label("一次性培训补贴：参加技能提升培训的职工人数（人）").fill("10")
     enterprise.get_by_role("button", name="下一步：核对并提交").click()
-    assert "10000.00" in enterprise.locator("table.estimate").inner_text()
+    assert "10,000.00 元" in enterprise.locator("table.estimate").inner_text()
     enterprise.get_by_role("button", name="重新提交").click()
     assert "补正后重新提交" in enterprise.locator("h1").inner_text()
 
@@ -130,7 +130,7 @@ def test_an_application_goes_from_the_measure_page_to_the_payment(
     public = new_page()
     public.goto(public.base_url + "/gongshi/")
     row = public.locator("tbody tr", has_text=reference)
-    assert chaoyang_owner.enterprise.name in row.inner_text() and "9000.00" in row.inner_text()
+    assert chaoyang_owner.enterprise.name in row.inner_text() and "9,000.00 元" in row.inner_text()
     shot(public, "09-gongshi")
 
     # The announcement ends (the hourly task), then the district finance approves and pays.
@@ -158,7 +158,7 @@ def test_an_application_goes_from_the_measure_page_to_the_payment(
     enterprise.goto(enterprise.base_url + path)
     assert "已全额拨付" in enterprise.locator("h1").inner_text()
     payments = enterprise.locator("table.payments").inner_text()
-    assert "9000.00" in payments and "CY-2026-000123" in payments
+    assert "9,000.00 元" in payments and "CY-2026-000123" in payments
     timeline = enterprise.locator(".timeline").inner_text()
     steps = [
         "提交申请",
@@ -182,5 +182,5 @@ def test_an_application_goes_from_the_measure_page_to_the_payment(
         assert f"贵企业的申请 {reference}（{DOCUMENT} 16. 技能提升培训补贴" in message.body
         assert f"查看申请和全部办理记录：{link}" in message.body
     assert "请补充参培职工的社保缴费证明。" in to_enterprise[1].body
-    assert "拟支持金额：9000.00 元" in to_enterprise[5].body
-    assert "本次拨付：9000.00 元" in to_enterprise[-1].body
+    assert "拟支持金额：9,000.00 元" in to_enterprise[5].body
+    assert "本次拨付：9,000.00 元" in to_enterprise[-1].body

@@ -95,7 +95,7 @@ def test_a_visitor_estimates_a_subsidy_on_a_measure_page(page, screenshot):
 
     page.locator("#estimator").get_by_label("一次性培训补贴：参加技能提升培训的职工人数（人）").fill("20")
     page.locator("#estimator").get_by_role("button", name="测算").click()
-    assert page.locator("#estimate-amount").inner_text() == "20000.00"
+    assert page.locator("#estimate-amount").inner_text() == "20,000.00 元"
     assert "20 人 × 1,000.00 元" in page.locator("#estimate-steps").inner_text()
     assert "朝政办发〔2020〕8号 16." in page.locator("#estimate-result").inner_text()
     screenshot("estimate")

@@ -142,7 +142,7 @@ def test_finance_approves_pays_in_two_parts_and_exports_the_list(page, shot, adm
     assert references(page) == [reference]
     page.locator("#result_list").get_by_role("link", name=reference).click()
     page.locator(".object-tools").get_by_role("link", name="财政审批通过").click()
-    assert "主管部门拟支持金额 12000.00 元" in page.locator(".help").inner_text()
+    assert "主管部门拟支持金额 12,000.00 元" in page.locator(".help").inner_text()
     shot(page, "approve")
     page.get_by_role("button", name="确定").click()
     assert f"{reference}：已财政审批通过" in page.locator(".messagelist").inner_text()
