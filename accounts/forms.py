@@ -7,7 +7,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from .credit_code import normalize_credit_code, validate_credit_code
-from .models import Certification, ClaimStatus, Enterprise, User
+from .models import BeneficiaryKind, Certification, ClaimStatus, Enterprise, User
 from .services import PROFILE_FIELDS, STAFF_ONLY_FIELDS
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -75,6 +75,14 @@ class RegistrationForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    beneficiary_types = forms.TypedMultipleChoiceField(
+        label=Enterprise._meta.get_field("beneficiary_types").verbose_name,
+        help_text=Enterprise._meta.get_field("beneficiary_types").help_text,
+        choices=BeneficiaryKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta:
         model = Enterprise
         # The profile the enterprise edits: every versioned field except those only staff may set.
@@ -88,6 +96,10 @@ class ProfileForm(forms.ModelForm):
 
     def clean_mobile(self):
         return clean_mobile(self.cleaned_data["mobile"])
+
+    def clean_beneficiary_types(self):
+        chosen = set(self.cleaned_data["beneficiary_types"])
+        return [code for code in BeneficiaryKind.values if code in chosen]
 
     def clean_figures_year(self):
         year = self.cleaned_data["figures_year"]

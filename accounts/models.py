@@ -135,6 +135,20 @@ class Ownership(models.TextChoices):
     NON_STATE = "non_state", _("非国有（民营、外资、混合所有制等）")
 
 
+class BeneficiaryKind(models.TextChoices):
+    """The kinds of body besides an ordinary enterprise that measures are for (measures.BeneficiaryType's codes)."""
+
+    INDIVIDUAL_BUSINESS = "individual_business", _("个体工商户")
+    LANDLORD = "landlord", _("出租经营用房的业主（房东）")
+    CARRIER = "carrier", _("孵化器、园区、楼宇等载体的运营方")
+    BANK = "bank", _("银行等金融机构")
+    GUARANTEE_AGENCY = "guarantee_agency", _("融资担保机构")
+    VC_INSTITUTION = "vc_institution", _("创业投资机构")
+    HR_AGENCY = "hr_agency", _("人力资源服务机构")
+    KINDERGARTEN = "kindergarten", _("民办幼儿园")
+    SCHOOL = "school", _("民办教育培训机构")
+
+
 class ClaimStatus(models.TextChoices):
     """Whether the portal has checked that the account belongs to the enterprise whose credit code it claims."""
 
@@ -204,6 +218,13 @@ class Enterprise(models.Model):
     rd_spend = optional_amount(_("上年度研发费用（元）"))
     layoff_rate = optional_amount(_("裁员率（%）"), max_digits=5)
     insured_months = models.PositiveSmallIntegerField(_("连续参加失业保险月数"), null=True, blank=True)
+    # Codes of BeneficiaryKind: matching tells the measures for landlords, carriers, banks… by them.
+    beneficiary_types = models.JSONField(
+        _("本单位同时属于"),
+        default=list,
+        blank=True,
+        help_text=_("面向出租方、载体、金融机构等主体的政策措施，按此判断是否适用；一般企业不必勾选。"),
+    )
 
     # Set by staff only (the enterprise sees them).
     on_dishonesty_list = models.BooleanField(
@@ -242,6 +263,10 @@ class Enterprise(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.claim_status == ClaimStatus.VERIFIED
+
+    def get_beneficiary_types_display(self) -> str:
+        kinds = dict(BeneficiaryKind.choices)
+        return "、".join(str(kinds.get(code, code)) for code in self.beneficiary_types or [])
 
     @property
     def sme_size(self) -> Size | None:

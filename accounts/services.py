@@ -45,6 +45,7 @@ PROFILE_FIELDS = [
     "rd_spend",
     "layoff_rate",
     "insured_months",
+    "beneficiary_types",
     "on_dishonesty_list",
 ]
 
@@ -65,6 +66,8 @@ def _comparable(value: Any) -> Any:
     """Return the value as compared between versions: a figure by its amount (1800 == 1800.00)."""
     if isinstance(value, str) and _NUMBER.match(value):
         return Decimal(value)
+    if value == []:
+        return None  # a list field added later: missing from older versions, empty in newer ones
     return value
 
 

@@ -9,27 +9,35 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from accounts.models import Certification, Ownership
+from accounts.models import BeneficiaryKind, Certification, Ownership
 from applications.models import Ban
 
 from .matching import MIGHT, NOT, QUALIFIES, Facts, facts_for_enterprise, kept_measures_for_matching, match_measures
-from .models import District
+from .models import District, Measure
 from .sme import Figure, classify
 from .sme_views import SmeSelfTestForm
 
 GROUPS = (
     (QUALIFIES, _("符合条件"), _("按企业资料，以下措施的条件均已满足（仍需在申请时确认列出的事项）。")),
-    (MIGHT, _("可能符合"), _("资料中缺少判断所需的信息，补充后即可确定。")),
+    (MIGHT, _("可能符合"), _("资料中缺少判断所需的信息，按提示补充企业信息后即可确定。")),
     (NOT, _("不符合"), _("至少有一项条件不满足，下方引用了条款原文。")),
 )
+OWN, ALL = "", "all"
 
 
 class MatchFilterForm(forms.Form):
-    district = forms.ModelChoiceField(
-        label=_("发文地区"), queryset=District.objects.all(), required=False, empty_label=_("全部")
-    )
+    # Empty: the applicant's own districts (registered, taxed, counted) and the city's measures; "all", or one.
+    district = forms.ChoiceField(label=_("发文地区"), required=False)
     monetary = forms.BooleanField(label=_("只看资金支持类"), required=False)
     open_only = forms.BooleanField(label=_("只看当前可申报"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        districts = [(str(d.pk), d.local_name) for d in District.objects.all()]
+        self.fields["district"].choices = [(OWN, _("本企业所在区和全市")), (ALL, _("全部地区")), *districts]
+
+    def scope(self) -> str:
+        return self.cleaned_data["district"] if self.is_valid() else OWN
 
 
 class PublicMatchForm(forms.Form):
@@ -51,6 +59,13 @@ class PublicMatchForm(forms.Form):
     )
     certifications = forms.MultipleChoiceField(
         label=_("已获认定"), choices=Certification.Kind.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    beneficiary_types = forms.MultipleChoiceField(
+        label=_("本单位同时属于"),
+        help_text=_("一般企业不必勾选。"),
+        choices=BeneficiaryKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def classification(self):
@@ -78,31 +93,66 @@ class PublicMatchForm(forms.Form):
             employees=data.get("employees"),
             revenue_wan=data.get("revenue"),
             dishonest=None,
+            beneficiary_types=set(data["beneficiary_types"]),
             from_profile=False,
         )
 
 
+def _in_scope(measures: list[Measure], facts: Facts, scope: str) -> tuple[list[Measure], int, bool]:
+    """Return the measures of the districts asked for, how many others were left out, and whether the applicant's
+    own districts were known (without them every district is shown)."""
+    if scope == ALL:
+        return measures, 0, True
+    if scope:
+        return [m for m in measures if str(m.document.district_id) == scope], 0, True
+    own = facts.own_district_ids
+    if not own:
+        return measures, 0, False
+    kept = [m for m in measures if m.document.district_id in own or m.document.district.level == District.Level.CITY]
+    return kept, len(measures) - len(kept), True
+
+
 def _grouped(request: HttpRequest, facts: Facts, filters: MatchFilterForm) -> dict:
-    measures = kept_measures_for_matching()
-    if filters.is_valid():
-        if filters.cleaned_data["district"]:
-            district_id = filters.cleaned_data["district"].pk
-            measures = [m for m in measures if m.document.district_id == district_id]
-        if filters.cleaned_data["monetary"]:
-            measures = [m for m in measures if m.monetary]
+    measures, others, districts_known = _in_scope(kept_measures_for_matching(), facts, filters.scope())
+    if filters.is_valid() and filters.cleaned_data["monetary"]:
+        measures = [m for m in measures if m.monetary]
     matches = match_measures(facts, measures)
     if filters.is_valid() and filters.cleaned_data["open_only"]:
         matches = [m for m in matches if m.open_for_applications]
+    # A ban is told once, above the groups, with the measures it stops.
+    banned = [m for m in matches if m.banned]
+    matches = [m for m in matches if not m.banned]
     # Open measures first within each group; the order of the library otherwise.
     matches.sort(key=lambda m: not m.open_for_applications)
+    groups = []
+    for key, title, help_text in GROUPS:
+        in_group = [m for m in matches if m.group == key]
+        current = [m for m in in_group if not m.closed]
+        groups.append(
+            {
+                "key": key,
+                "title": title,
+                "help": help_text,
+                "matches": current,
+                "closed": [m for m in in_group if m.closed],
+            }
+        )
     return {
-        "groups": [
-            {"key": key, "title": title, "help": help_text, "matches": [m for m in matches if m.group == key]}
-            for key, title, help_text in GROUPS
-        ],
+        "groups": groups,
+        "banned": banned,
         "filters": filters,
-        "total": len(matches),
+        "total": len(matches) + len(banned),
+        "others": others,
+        "districts_known": districts_known,
+        "all_districts_query": _query_with(request, district=ALL),
     }
+
+
+def _query_with(request: HttpRequest, **values: str) -> str:
+    query = request.GET.copy()
+    for name, value in values.items():
+        query[name] = value
+    return query.urlencode()
 
 
 @require_safe
@@ -112,9 +162,12 @@ def my_matches(request: HttpRequest) -> HttpResponse:
     if not (user.is_authenticated and user.is_enterprise_user):
         return redirect("measures:match_check")
     enterprise = user.enterprise
-    facts = facts_for_enterprise(enterprise, bans=Ban.objects.by_district(enterprise))
+    bans = list(Ban.objects.active().filter(enterprise=enterprise).select_related("district").order_by("ends_on"))
+    facts = facts_for_enterprise(
+        enterprise, bans={b.district_id: (b.ends_on, b.quote or b.decision_number) for b in bans}
+    )
     context = _grouped(request, facts, MatchFilterForm(request.GET or None))
-    context.update(enterprise=enterprise, classification=enterprise.sme_classification())
+    context.update(enterprise=enterprise, classification=enterprise.sme_classification(), bans=bans)
     return render(request, "measures/matching.html", context)
 
 

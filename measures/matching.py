@@ -1,10 +1,12 @@
 """Policy matching (政策匹配): which measures an enterprise qualifies for, might qualify for, or does not, and why.
 
 `facts_for_enterprise` reads a profile into `Facts` (or `Facts` comes from the public short form), and
-`match_measures` checks every condition of every measure against them. Each condition gives one of three outcomes:
-met, not met (quoting the clause), or unknown because the profile lacks a figure (naming it). A measure qualifies
-when every condition is met, might qualify when none fails but some are unknown, and does not qualify otherwise.
-Conditions the portal cannot check from a profile (declarations, "other") are listed for the applicant to confirm.
+`match_measures` checks every condition of every measure against them (measures.condition_checks, one check per
+kind of condition). Each condition is met, not met (quoting the clause), unknown because the profile lacks a figure
+(naming the profile form's field that settles it), or to be confirmed when applying (declarations, "other", a trade
+or park the profile cannot tell). A measure qualifies when nothing fails or is unknown, might qualify when nothing
+fails but something is unknown, and does not qualify otherwise. Whether it can still be applied for (its window,
+its document, the months it is for) is told apart from the group: `MeasureMatch.closed`.
 """
 
 from __future__ import annotations
@@ -15,8 +17,7 @@ import logging
 import time
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -24,71 +25,17 @@ from django.db.models import Prefetch, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from .conditions import SIZE_LABELS, ConditionValueError, certification_kind, parse_value
+from .condition_checks import CHECKED_KINDS as _CHECKED_KINDS
+from .condition_checks import FAILED, MET, TO_CONFIRM, UNKNOWN, Check, Facts, check_condition
 from .models import BeneficiaryType, District, Measure, MeasureCondition, PolicyDataLoad, PolicyDocument
-from .sme import Figure, Size
+from .sme import Figure, size_of
+
+__all__ = ["FAILED", "MET", "TO_CONFIRM", "UNKNOWN", "Check", "Facts", "MeasureMatch", "match_measures"]
 
 logger = logging.getLogger(__name__)
 
-MET, UNKNOWN, FAILED, TO_CONFIRM = "met", "unknown", "failed", "confirm"
 QUALIFIES, MIGHT, NOT = "qualifies", "might", "not"
-
-# Sector names the documents print, and the categories of the 2011 standard they fall under. `exact` marks a name
-# that is the category itself, so an enterprise of that category meets it without confirming its trade.
-_SECTORS: tuple[tuple[tuple[str, ...], tuple[str, ...], bool], ...] = (
-    (("住宿餐饮",), ("住宿业", "餐饮业"), True),
-    (("餐饮", "餐馆", "早餐", "供餐"), ("餐饮业",), False),
-    (("住宿",), ("住宿业",), True),
-    (("批发零售",), ("批发业", "零售业"), True),
-    (("便利店", "菜店", "商超", "超市", "生鲜", "实体书店", "商业网点", "零售"), ("零售业",), False),
-    (("商贸流通",), ("批发业", "零售业"), False),
-    (("批发",), ("批发业",), True),
-    (("交通运输",), ("交通运输业",), True),
-    (("物流",), ("交通运输业", "仓储业", "邮政业"), False),
-    (
-        ("软件和信息服务", "软件", "信息技术", "互联网", "工业互联网", "虚拟现实"),
-        ("软件和信息技术服务业", "信息传输业"),
-        False,
-    ),
-    (("口罩", "防护服", "测温", "额温", "负压", "呼吸机", "消杀", "防疫用品生产", "医药及器械"), ("工业",), False),
-    (("美容美发", "家政", "修理"), ("其他未列明行业",), False),
-    (("会展", "展会", "商务服务", "旅游"), ("租赁和商务服务业",), False),
-    (("教育培训", "文艺演出", "影视剧院", "冰雪体育", "滑冰滑雪", "研发设计", "内容创意"), ("其他未列明行业",), False),
-)
-
-
-def _sector_categories(name: str) -> tuple[set[str], bool] | None:
-    for words, categories, exact in _SECTORS:
-        if any(word in name for word in words):
-            return set(categories), exact and name in words
-    return None
-
-
-@dataclass
-class Facts:
-    """What matching knows about an applicant: a saved profile, or the public short form."""
-
-    registered_district_id: int | None = None
-    tax_district_id: int | None = None
-    stats_district_id: int | None = None
-    industry: str = ""
-    size: str | None = None
-    size_missing: list[str] = field(default_factory=list)
-    ownership: str = ""
-    park: str = ""
-    certifications: set[str] = field(default_factory=set)
-    age_years: int | None = None
-    employees: int | None = None
-    revenue_wan: Decimal | None = None
-    rd_spend: Decimal | None = None
-    revenue_change: Decimal | None = None  # percent, -80 for a drop of 80%
-    layoff_rate: Decimal | None = None  # percent
-    insured_months: int | None = None
-    dishonest: bool | None = None
-    bans: dict[int, tuple[datetime.date, str]] = field(default_factory=dict)  # district id -> (ends on, clause)
-    from_profile: bool = True
 
 
 def facts_for_enterprise(
@@ -100,14 +47,17 @@ def facts_for_enterprise(
     knows them (applications.models.Ban.objects.by_district).
     """
     on = on or timezone.localdate()
-    classification = enterprise.sme_classification()
+    size, missing = None, ()
+    if enterprise.industry:
+        figures = {"employees": enterprise.employees, "revenue": enterprise.revenue, "assets": enterprise.total_assets}
+        size, missing = size_of(industry=enterprise.industry, **figures)
     facts = Facts(
         registered_district_id=enterprise.registered_district_id,
         tax_district_id=enterprise.tax_district_id,
         stats_district_id=enterprise.stats_district_id,
         industry=enterprise.industry,
-        size=classification.size if classification else None,
-        size_missing=[str(Figure(f).label) for f in classification.missing] if classification else [],
+        size=size,
+        size_missing=[str(Figure(f).label) for f in missing],
         ownership=enterprise.ownership,
         park=enterprise.park,
         certifications={c.kind for c in enterprise.certifications.all()},
@@ -119,18 +69,62 @@ def facts_for_enterprise(
         layoff_rate=enterprise.layoff_rate,
         insured_months=enterprise.insured_months,
         dishonest=enterprise.on_dishonesty_list,
+        beneficiary_types=set(getattr(enterprise, "beneficiary_types", None) or ()),
     )
     facts.bans = bans or {}
     return facts
 
 
-@dataclass
-class Check:
-    outcome: str
-    label: str
-    message: str
-    quote: str = ""
-    field: str = ""  # the profile field that would settle an unknown
+# The profile fields an unknown outcome asks for: each is a field of the enterprise's profile form
+# (accounts.forms.ProfileForm), so the page links straight to it.
+PROFILE_FIELDS_ASKED = frozenset(
+    {
+        "registered_district",
+        "tax_district",
+        "stats_district",
+        "ownership",
+        "industry",
+        "employees",
+        "revenue",
+        "total_assets",
+        "founded_on",
+        "park",
+        "rd_spend",
+        "revenue_change",
+        "layoff_rate",
+        "insured_months",
+        "beneficiary_types",
+    }
+)
+_CLOSED_STATUSES = {PolicyDocument.Status.EXPIRED, PolicyDocument.Status.REPEALED}
+
+
+def period_ends(measure: Measure) -> datetime.date | None:
+    """Return the last day of the months the measure's benefit is for, when every rule of it names its months
+    (rent waived for 2020年3月和4月); None when any rule is not tied to named months. Kept on the measure."""
+    try:
+        return measure._matching_period_ends
+    except AttributeError:
+        measure._matching_period_ends = _period_ends(measure)
+        return measure._matching_period_ends
+
+
+def _period_ends(measure: Measure) -> datetime.date | None:
+    rules = [{"kind": measure.rule_kind, "params": measure.rule_params or {}}, *(measure.more_rules or [])]
+    last = ""
+    for rule in rules:
+        if rule.get("kind") != "rent_months_waived":
+            return None
+        params = rule.get("params") or {}
+        periods = params.get("periods") or [params]
+        for period in periods:
+            months = period.get("months")
+            if not months:
+                return None
+            last = max(last, *(str(month) for month in months))
+    year, month = (int(part) for part in last.split("-")[:2])
+    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
 
 
 @dataclass
@@ -140,6 +134,8 @@ class MeasureMatch:
     checks: list[Check]
     document_status: str
     window_state: str
+    period_ends: datetime.date | None = None
+    on: datetime.date | None = None
 
     @functools.cached_property
     def failed(self) -> list[Check]:
@@ -157,9 +153,33 @@ class MeasureMatch:
     def met(self) -> list[Check]:
         return [c for c in self.checks if c.outcome == MET]
 
+    @functools.cached_property
+    def shown_failed(self) -> list[Check]:
+        """Return the failures to print under the measure: a ban is told once, at the top of the page."""
+        return [c for c in self.failed if c.kind != "ban"]
+
+    @property
+    def banned(self) -> bool:
+        return any(c.kind == "ban" for c in self.failed)
+
+    @property
+    def period_over(self) -> bool:
+        """Whether the months the benefit is for (2020年3月和4月) are over."""
+        return self.period_ends is not None and self.period_ends < (self.on or timezone.localdate())
+
+    @property
+    def closed(self) -> bool:
+        """Whether the measure can no longer be applied for: its window has closed, its document has expired or
+        been repealed, or the months it is for are over."""
+        return self.window_state == "closed" or self.document_status in _CLOSED_STATUSES or self.period_over
+
     @property
     def open_for_applications(self) -> bool:
-        return self.document_status == PolicyDocument.Status.IN_FORCE and self.window_state in ("", "open")
+        return (
+            self.document_status == PolicyDocument.Status.IN_FORCE
+            and self.window_state in ("", "open")
+            and not self.period_over
+        )
 
 
 def measures_for_matching() -> QuerySet[Measure]:
@@ -239,10 +259,12 @@ def match_measures(facts: Facts, measures: Iterable[Measure], on: datetime.date 
     for measure in measures:
         conditions = list(measure.conditions.all())
         checks = (
-            _beneficiary_checks(measure) + _ban_checks(facts, measure) + _locality_checks(facts, measure, conditions)
+            _beneficiary_checks(measure, facts)
+            + _ban_checks(facts, measure)
+            + _locality_checks(facts, measure, conditions)
         )
         for condition in conditions:
-            checks.append(_check(condition, measure.document.district, facts))
+            checks.append(check_condition(condition, measure.document.district, facts))
         if any(c.outcome == FAILED for c in checks):
             group = NOT
         elif any(c.outcome == UNKNOWN for c in checks):
@@ -250,25 +272,118 @@ def match_measures(facts: Facts, measures: Iterable[Measure], on: datetime.date 
         else:
             group = QUALIFIES
         matches.append(
-            MeasureMatch(measure, group, checks, measure.document.effective_status(on), measure.window_state(on))
+            MeasureMatch(
+                measure,
+                group,
+                checks,
+                measure.document.effective_status(on),
+                measure.window_state(on),
+                period_ends(measure),
+                on,
+            )
         )
     return matches
+
+
+# The facts each kind of condition reads (measures.condition_checks): a measure's match is the same for every
+# applicant whose facts agree on what its conditions read (Matcher).
+_READS = {
+    "registered_in_district": (),
+    "tax_in_district": (),
+    "stats_in_district": (),
+    "not_banned": (),
+    "sme_sizes": ("size", "size_missing", "industry"),
+    "industries": ("industry",),
+    "ownership": ("ownership",),
+    "parks": ("park",),
+    "certifications": ("certifications",),
+    "max_age_years": ("age_years",),
+    "max_staff": ("employees",),
+    "max_revenue": ("revenue_wan",),
+    "min_rd_spend": ("rd_spend",),
+    "min_revenue_drop": ("revenue_change",),
+    "max_layoff_rate": ("layoff_rate",),
+    "min_insured_months": ("insured_months",),
+    "not_dishonest": ("dishonest",),
+}
+
+
+_READ_NAMES = sorted({name for names in _READS.values() for name in names})
+
+
+def _frozen(value):
+    return frozenset(value) if isinstance(value, set) else tuple(value) if isinstance(value, list) else value
+
+
+class Matcher:
+    """Match many applicants against the same measures on one day, each measure's match kept for the facts its
+    conditions read: in a nightly run most enterprises of a district agree on them (their districts, their size),
+    so most matches are looked up rather than checked again. At most `keep` matches are kept (the first met, which
+    are the common ones; a rarer combination is checked each time)."""
+
+    def __init__(self, on: datetime.date, keep: int = 20_000) -> None:
+        self.on, self.keep = on, keep
+        self._kept: dict[tuple, MeasureMatch] = {}
+        self._reads: dict[int, tuple[str, ...] | None] = {}
+        self.checked = self.looked_up = 0
+
+    def _reads_of(self, measure: Measure) -> tuple[str, ...] | None:
+        if measure.pk not in self._reads:
+            names: set[str] = set()
+            for condition in measure.conditions.all():
+                reads = _READS.get(condition.kind)
+                if reads is None and condition.kind in _CHECKED_KINDS:
+                    names = None  # a kind not listed here: checked every time
+                    break
+                names.update(reads or ())
+            self._reads[measure.pk] = None if names is None else tuple(sorted(names))
+        return self._reads[measure.pk]
+
+    def match(self, facts: Facts, measures: Iterable[Measure]) -> list[MeasureMatch]:
+        """Return match_measures(facts, measures, on), looked up where the same facts were matched before."""
+        places = (facts.registered_district_id, facts.tax_district_id, facts.stats_district_id)
+        values = {name: _frozen(getattr(facts, name)) for name in _READ_NAMES}
+        common = (places, frozenset(facts.beneficiary_types))
+        result = []
+        for measure in measures:
+            reads = self._reads_of(measure)
+            if reads is None:
+                result.extend(match_measures(facts, [measure], self.on))
+                self.checked += 1
+                continue
+            ban = facts.bans.get(measure.document.district_id) if facts.bans else None
+            key = (measure.pk, common, ban, *[values[name] for name in reads])
+            match = self._kept.get(key)
+            if match is None:
+                [match] = match_measures(facts, [measure], self.on)
+                if len(self._kept) < self.keep:  # the facts met first are the common ones: they stay
+                    self._kept[key] = match
+                self.checked += 1
+            else:
+                self.looked_up += 1
+            result.append(match)
+        return result
 
 
 _ENTERPRISE_TYPES = {"enterprise"}
 
 
-def _beneficiary_checks(measure: Measure) -> list[Check]:
+def _beneficiary_checks(measure: Measure, facts: Facts) -> list[Check]:
+    """A measure for landlords, carriers, banks… only: met by a body that says it is one, failed otherwise."""
     types = list(measure.beneficiary_types.all())
     if not types or any(t.code in _ENTERPRISE_TYPES for t in types):
         return []
     names = "、".join(t.name for t in types)
+    label = _("支持对象")
+    if facts.beneficiary_types & {t.code for t in types}:
+        return [Check(MET, label, "", kind="beneficiary")]
     return [
         Check(
-            UNKNOWN,
-            _("支持对象"),
-            _("本措施面向%(types)s，请确认贵单位属于此类主体。") % {"types": names},
-            field="beneficiary",
+            FAILED,
+            label,
+            _("本措施面向%(types)s；企业资料中没有选择此类主体（如属于，请在企业信息中勾选）。") % {"types": names},
+            field="beneficiary_types",
+            kind="beneficiary",
         )
     ]
 
@@ -277,21 +392,25 @@ _PLACE_KINDS = {"registered_in_district", "tax_in_district", "stats_in_district"
 
 
 def _locality_checks(facts: Facts, measure: Measure, conditions: list[MeasureCondition]) -> list[Check]:
-    """A district's measure whose text names no place: met at home, to be asked about from elsewhere."""
+    """A district's measure whose text names no place: met at home, to be confirmed by a firm taxed or counted in
+    the district, not for a firm with no tie to it (a district's funds are for its own enterprises)."""
     district = measure.document.district
     if district.level == District.Level.CITY or any(c.kind in _PLACE_KINDS for c in conditions):
         return []
     label = _("%(district)s的政策") % {"district": district.local_name}
     if facts.registered_district_id == district.pk:
-        return [Check(MET, label, "")]
-    return [
-        Check(
-            UNKNOWN,
-            label,
-            _("原文未写明注册地要求；区级政策一般面向本区企业，区外企业请先向牵头部门确认。"),
-            field="" if facts.registered_district_id else "registered_district",
-        )
-    ]
+        return [Check(MET, label, "", kind="locality")]
+    if facts.registered_district_id is None:
+        message = _("资料中缺少“注册地”；区级政策一般面向本区企业。")
+        return [Check(UNKNOWN, label, message, field="registered_district", kind="locality")]
+    if district.pk in facts.own_district_ids:
+        message = _("原文未写明注册地要求；贵单位在%(district)s纳税或纳统、注册地在区外，申请前请向牵头部门确认。")
+        return [Check(TO_CONFIRM, label, message % {"district": district.local_name}, kind="locality")]
+    message = _(
+        "区级政策面向本区企业：贵单位的注册地、纳税地、纳统地都不在%(district)s"
+        "（原文未写明注册地要求，如有疑问请咨询牵头部门）。"
+    )
+    return [Check(FAILED, label, message % {"district": district.local_name}, kind="locality")]
 
 
 def _ban_checks(facts: Facts, measure: Measure) -> list[Check]:
@@ -306,257 +425,6 @@ def _ban_checks(facts: Facts, measure: Measure) -> list[Check]:
             _("贵单位因弄虚作假骗取补贴被禁止申请%(district)s各类补贴奖励资金，至%(date)s止。")
             % {"district": district.local_name, "date": ends_on.isoformat()},
             quote=clause,
+            kind="ban",
         )
     ]
-
-
-def _district_check(label: str, district: District, district_id: int | None, field_name: str) -> tuple[str, str]:
-    if district_id is None:
-        return UNKNOWN, _("资料中未填写%(what)s。") % {"what": label}
-    if district.level == District.Level.CITY or district_id == district.pk:
-        return MET, ""
-    return FAILED, _("%(what)s不在%(district)s。") % {"what": label, "district": district.local_name}
-
-
-# Looked up, not get_kind_display(), which hashes every choice's lazy label (a translation each) on every call;
-# translated once per check, not once per condition and place.
-_KIND_LABELS = dict(MeasureCondition.Kind.choices)
-_PLACES = {
-    "registered_in_district": (gettext_lazy("注册地"), "registered_district"),
-    "tax_in_district": (gettext_lazy("纳税地"), "tax_district"),
-    "stats_in_district": (gettext_lazy("纳统地"), "stats_district"),
-}
-
-
-@functools.lru_cache(maxsize=4096)
-def _parsed(kind: str, value: str):
-    """Return parse_value(kind, value).data, kept for the process: the typed values are immutable."""
-    return parse_value(kind, value).data
-
-
-def _check(condition: MeasureCondition, district: District, facts: Facts) -> Check:
-    kind, quote = condition.kind, condition.quote
-    label = str(_KIND_LABELS.get(kind, kind))
-    try:
-        value = _parsed(kind, condition.value)
-    except ConditionValueError as error:
-        return Check(UNKNOWN, label, _("该条件的取值有误（%(error)s），请咨询主管部门。") % {"error": error}, quote)
-    if kind in _PLACES:
-        return _place_check(kind, district, quote, facts)
-    if kind == "ownership":
-        return _ownership_check(label, value, condition.value, quote, facts)
-    if kind == "not_banned":
-        # A ban in force fails through _ban_checks for every measure of its district; here the rule is shown.
-        return Check(MET, label, "", quote)
-    check = _CHECKS.get(kind)
-    if check is None:
-        return Check(TO_CONFIRM, label, condition.value, quote)
-    return check(label, value, quote, facts)
-
-
-def _outcome(label: str, quote: str, ok: bool | None, failed: str, field_name: str = "", unknown: str = "") -> Check:
-    """Return met or failed (with its message) as `ok` says, or unknown (naming the field to fill) when it is None."""
-    if ok is None:
-        return Check(UNKNOWN, label, unknown or _("资料中缺少“%(what)s”。") % {"what": label}, quote, field_name)
-    return Check(MET, label, "", quote) if ok else Check(FAILED, label, failed, quote)
-
-
-def _place_check(kind: str, district: District, quote: str, facts: Facts) -> Check:
-    what, field_name = _PLACES[kind]
-    district_id = getattr(facts, f"{field_name}_id")
-    label = _("%(what)s在%(district)s") % {"what": what, "district": district.local_name}
-    outcome, message = _district_check(what, district, district_id, field_name)
-    return Check(outcome, label, message, quote, field_name if outcome == UNKNOWN else "")
-
-
-def _ownership_check(label: str, code: str, wanted: str, quote: str, facts: Facts) -> Check:
-    return _outcome(
-        label,
-        quote,
-        (facts.ownership == code) if facts.ownership else None,
-        _("所有制不符：本措施要求%(what)s企业。") % {"what": wanted},
-        "ownership",
-        _("资料中缺少“所有制”。"),
-    )
-
-
-def _size_check(label: str, sizes: frozenset[str], quote: str, facts: Facts) -> Check:
-    wanted = "、".join(SIZE_LABELS[s] for s in SIZE_LABELS if s in sizes)
-    label = _("企业规模为%(sizes)s") % {"sizes": wanted}
-    if facts.size is None:
-        missing = "、".join(facts.size_missing) or _("行业")
-        return Check(UNKNOWN, label, _("无法判定企业规模，资料中缺少：%(what)s。") % {"what": missing}, quote, "size")
-    actual = Size(facts.size).label
-    return _outcome(
-        label, quote, facts.size in sizes, _("按工信部联企业〔2011〕300号划型为%(size)s企业。") % {"size": actual}
-    )
-
-
-def _certification_check(label: str, names: tuple[str, ...], quote: str, facts: Facts) -> Check:
-    wanted = {certification_kind(name) for name in names}
-    listed = "、".join(names)
-    label = _("具有以下资质之一：%(names)s") % {"names": listed}
-    return _outcome(
-        label, quote, bool(wanted & facts.certifications), _("资料中没有%(names)s认定。") % {"names": listed}
-    )
-
-
-def _age_check(label: str, limit: int, quote: str, facts: Facts) -> Check:
-    return _outcome(
-        label,
-        quote,
-        None if facts.age_years is None else facts.age_years <= limit,
-        _("成立已%(years)s年，超过%(limit)s年。") % {"years": facts.age_years, "limit": limit},
-        "founded_on",
-        _("资料中缺少“成立日期”。"),
-    )
-
-
-def _staff_check(label: str, limit: int, quote: str, facts: Facts) -> Check:
-    return _outcome(
-        label,
-        quote,
-        None if facts.employees is None else facts.employees <= limit,
-        _("从业人员%(count)s人，超过%(limit)s人。") % {"count": facts.employees, "limit": limit},
-        "employees",
-        _("资料中缺少“从业人员”。"),
-    )
-
-
-def _revenue_check(label: str, limit: Decimal, quote: str, facts: Facts) -> Check:
-    revenue = None if facts.revenue_wan is None else facts.revenue_wan * 10000
-    return _outcome(
-        label,
-        quote,
-        None if revenue is None else revenue <= limit,
-        _("营业收入%(revenue)s元，超过%(limit)s元。")
-        % {"revenue": f"{revenue:,.2f}" if revenue else "", "limit": f"{limit:,.2f}"},
-        "revenue",
-        _("资料中缺少“营业收入”。"),
-    )
-
-
-def _rd_spend_check(label: str, limit: Decimal, quote: str, facts: Facts) -> Check:
-    return _outcome(
-        label,
-        quote,
-        None if facts.rd_spend is None else facts.rd_spend >= limit,
-        _("研发费用%(spend)s元，低于%(limit)s元。")
-        % {"spend": f"{facts.rd_spend:,.2f}" if facts.rd_spend is not None else "", "limit": f"{limit:,.2f}"},
-        "rd_spend",
-        _("资料中缺少“上年度研发费用”。"),
-    )
-
-
-def _revenue_drop_check(label: str, limit: Decimal, quote: str, facts: Facts) -> Check:
-    drop = None if facts.revenue_change is None else -facts.revenue_change / 100
-    return _outcome(
-        label,
-        quote,
-        None if drop is None else drop >= limit,
-        _("营业收入同比变化%(change)s%%，未达到下降%(limit)s%%。")
-        % {"change": facts.revenue_change, "limit": format((limit * 100).normalize(), "f")},
-        "revenue_change",
-        _("资料中缺少“营业收入同比变化”。"),
-    )
-
-
-def _layoff_rate_check(label: str, limit: Decimal, quote: str, facts: Facts) -> Check:
-    rate = None if facts.layoff_rate is None else facts.layoff_rate / 100
-    return _outcome(
-        label,
-        quote,
-        None if rate is None else rate <= limit,
-        _("裁员率%(rate)s%%，高于%(limit)s%%。")
-        % {"rate": facts.layoff_rate, "limit": format((limit * 100).normalize(), "f")},
-        "layoff_rate",
-        _("资料中缺少“裁员率”。"),
-    )
-
-
-def _insured_months_check(label: str, limit: int, quote: str, facts: Facts) -> Check:
-    return _outcome(
-        label,
-        quote,
-        None if facts.insured_months is None else facts.insured_months >= limit,
-        _("连续参保%(months)s个月，不足%(limit)s个月。") % {"months": facts.insured_months, "limit": limit},
-        "insured_months",
-        _("资料中缺少“连续参加失业保险月数”。"),
-    )
-
-
-def _dishonesty_check(label: str, _value: None, quote: str, facts: Facts) -> Check:
-    return _outcome(
-        label,
-        quote,
-        None if facts.dishonest is None else not facts.dishonest,
-        _("贵单位列入严重违法失信名单。"),
-        "on_dishonesty_list",
-        _("登录后按企业资料判断是否列入严重违法失信名单。"),
-    )
-
-
-def _industry_check(label: str, names: tuple[str, ...], quote: str, facts: Facts) -> Check:
-    listed = "、".join(names)
-    label = _("行业：%(names)s") % {"names": listed}
-    if not facts.industry:
-        return Check(UNKNOWN, label, _("资料中缺少“行业”。"), quote, "industry")
-    categories: set[str] = set()
-    exact = False
-    all_known = True
-    for name in names:
-        known = _sector_categories(name)
-        if known is None:
-            all_known = False
-            continue
-        categories |= known[0]
-        exact = exact or (known[1] and facts.industry in known[0])
-    if exact:
-        return Check(MET, label, "", quote)
-    if all_known and facts.industry not in categories:
-        return Check(
-            FAILED,
-            label,
-            _("贵单位所属行业（%(industry)s）不在本措施支持的行业之列。") % {"industry": facts.industry},
-            quote,
-        )
-    return Check(
-        UNKNOWN, label, _("请确认贵单位的主营业务属于：%(names)s。") % {"names": listed}, quote, "industry_confirm"
-    )
-
-
-def _park_check(label: str, parks: tuple[str, ...], quote: str, facts: Facts) -> Check:
-    listed = "、".join(parks)
-    label = _("位于：%(names)s") % {"names": listed}
-    if not facts.park:
-        return Check(UNKNOWN, label, _("资料中缺少“所在园区”。"), quote, "park")
-    park = facts.park
-    for name in parks:
-        zgc_wide = name.startswith("中关村") and any(w in name for w in ("示范区", "一区十六园", "自主创新"))
-        if name in park or park in name or (zgc_wide and park.startswith("中关村")):
-            return Check(MET, label, "", quote)
-    return Check(
-        UNKNOWN,
-        label,
-        _("请确认所在园区“%(park)s”是否属于：%(names)s。") % {"park": park, "names": listed},
-        quote,
-        "park",
-    )
-
-
-# The check of each kind of condition: (label, parsed value, quote, facts) -> Check. Places, ownership and bans are
-# checked in _check itself; a kind not listed here is for the applicant to confirm.
-_CHECKS = {
-    "sme_sizes": _size_check,
-    "industries": _industry_check,
-    "parks": _park_check,
-    "certifications": _certification_check,
-    "max_age_years": _age_check,
-    "max_staff": _staff_check,
-    "max_revenue": _revenue_check,
-    "min_rd_spend": _rd_spend_check,
-    "min_revenue_drop": _revenue_drop_check,
-    "max_layoff_rate": _layoff_rate_check,
-    "min_insured_months": _insured_months_check,
-    "not_dishonest": _dishonesty_check,
-}

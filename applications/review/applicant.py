@@ -19,7 +19,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Certification, Enterprise, User
+from accounts.models import BeneficiaryKind, Certification, Enterprise, User
 from accounts.services import PROFILE_FIELDS, profile_snapshot
 from measures.matching import (
     FAILED,
@@ -147,6 +147,9 @@ def _shown(name: str, value: Any, districts: dict[int, District]) -> str:
         )
     if name == "sme_size":
         return str(Size(value).label)
+    if name == "beneficiary_types":
+        kinds = dict(BeneficiaryKind.choices)
+        return "、".join(str(kinds.get(code, code)) for code in value)
     if isinstance(value, bool):
         return _("是") if value else _("否")
     try:

@@ -96,10 +96,14 @@ def test_it_applies_the_dongcheng_rd_limits_at_their_boundaries(mentougou_firm, 
     assert match(firm, "dongcheng-2020-3", "8").group == group
 
 
-def test_it_asks_a_landlord_measure_to_be_confirmed(mentougou_firm):
+def test_a_landlord_measure_is_for_a_firm_whose_profile_says_it_is_a_landlord(mentougou_firm):
+    mentougou_firm.registered_district = district("dongcheng")
     result = match(mentougou_firm, "dongcheng-2020-3", "5")
-    assert result.group == MIGHT
-    assert "出租方（房东）" in result.unknown[0].message
+    assert result.group == NOT
+    [failed] = result.failed
+    assert "出租方（房东）" in failed.message and failed.field == "beneficiary_types"
+    mentougou_firm.beneficiary_types = ["landlord"]
+    assert match(mentougou_firm, "dongcheng-2020-3", "5").group == QUALIFIES
 
 
 def test_it_fails_an_industry_condition_whose_sectors_the_firm_is_not_in(mentougou_firm):
@@ -217,7 +221,8 @@ def test_matching_takes_the_same_number_of_queries_whatever_the_number_of_measur
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    url = reverse("measures:matching")
+    url = reverse("measures:matching") + "?district=all"
+    client.get(url)  # the session's first page also records the reader's language
     with CaptureQueriesContext(connection) as before:
         client.get(url)
     document = PolicyDocument.objects.get(key="mentougou-2020-25")
@@ -229,9 +234,13 @@ def test_matching_takes_the_same_number_of_queries_whatever_the_number_of_measur
     assert page.context["total"] == Measure.objects.count()
 
 
-def test_a_district_measure_naming_no_place_is_to_be_asked_about_from_another_district(mentougou_firm):
+def test_a_district_measure_naming_no_place_is_for_the_districts_own_firms(mentougou_firm):
     # 东城 3号 35 (社会保险费延长征收期) states no place of registration.
-    assert match(mentougou_firm, "dongcheng-2020-3", "35").group == MIGHT
+    result = match(mentougou_firm, "dongcheng-2020-3", "35")
+    assert result.group == NOT and "都不在东城区" in result.failed[0].message
+    mentougou_firm.tax_district = district("dongcheng")  # taxed there: asked to confirm with the department
+    result = match(mentougou_firm, "dongcheng-2020-3", "35")
+    assert result.group == QUALIFIES and "申请前请向牵头部门确认" in result.to_confirm[0].message
     mentougou_firm.registered_district = district("dongcheng")
     result = match(mentougou_firm, "dongcheng-2020-3", "35")
     assert result.group == QUALIFIES and "东城区的政策" in [c.label for c in result.met]
