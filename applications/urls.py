@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import direct_views, inbox_views, rating_views, views
+from . import direct_views, inbox_views, rating_views, subscription_views, views
 
 app_name = "applications"
 
@@ -25,6 +25,8 @@ urlpatterns = [
     path("notifications/read-all/", inbox_views.notices_read_all, name="notices_read_all"),
     path("notifications/<int:notice_id>/", inbox_views.notice_detail, name="notice"),
     path("notifications/<int:notice_id>/read/", inbox_views.notice_read, name="notice_read"),
+    path("subscriptions/", subscription_views.subscriptions, name="subscriptions"),
+    path("subscriptions/unsubscribe/<str:token>/", subscription_views.unsubscribe, name="unsubscribe"),
     path("mianshen/", direct_views.direct_offers, name="direct_offers"),
     path("mianshen/<int:pk>/", direct_views.direct_offer, name="direct_offer"),
     path("mianshen/<int:pk>/decline/", direct_views.direct_decline, name="direct_decline"),

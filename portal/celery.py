@@ -11,5 +11,11 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 # Each installed app's tasks.py, and those of the applications app's parts (ARCHITECTURE.md).
 app.autodiscover_tasks()
 app.autodiscover_tasks(
-    ["applications.notices", "applications.deadlines", "applications.sanctions", "applications.anchors"]
+    [
+        "applications.notices",
+        "applications.deadlines",
+        "applications.sanctions",
+        "applications.anchors",
+        "applications.subscriptions",
+    ]
 )

@@ -21,11 +21,12 @@ from .direct import DirectEntry, DirectList, ProfileVerification
 from .inbox import NoticePreference, NoticeReceipt, NoticeReceiptQuerySet
 from .integrity import IntegrityLink, IntegrityLinkKind
 from .notices import Notice, NoticeKind, NoticeQuerySet
+from .objections import Objection, ObjectionOutcome, ObjectionQuerySet
 from .ratings import RatingLevel, RatingStage, Rectification, ServiceRating
 from .review import CriterionAnswer, MaterialCheck
-from .objections import Objection, ObjectionOutcome, ObjectionQuerySet
 from .sanctions import Ban, BanAmendment, BanQuerySet, FraudFinding, Recovery, Repayment
 from .storage import PrivateStorage
+from .subscriptions import MeasureAlert, MeasureSubscription, SubscriptionRun
 
 __all__ = [
     "AUDIT_HEAD_FIELDS",
@@ -49,6 +50,8 @@ __all__ = [
     "IntegrityLink",
     "IntegrityLinkKind",
     "MaterialCheck",
+    "MeasureAlert",
+    "MeasureSubscription",
     "Notice",
     "NoticeKind",
     "NoticePreference",
@@ -56,6 +59,8 @@ __all__ = [
     "NoticeReceipt",
     "NoticeReceiptQuerySet",
     "Objection",
+    "ObjectionOutcome",
+    "ObjectionQuerySet",
     "Payment",
     "PrivateStorage",
     "ProfileVerification",
@@ -64,10 +69,9 @@ __all__ = [
     "Recovery",
     "Rectification",
     "ReferenceSequence",
-    "ObjectionOutcome",
-    "ObjectionQuerySet",
     "Repayment",
     "ServiceRating",
     "Status",
+    "SubscriptionRun",
     "attachment_path",
 ]

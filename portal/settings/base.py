@@ -189,6 +189,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.anchors.tasks.anchor_audit_chains",
         "schedule": crontab(hour=0, minute=30),
     },
+    # The nightly re-match: one e-mail per subscribed person of the measures new to them (applications/subscriptions).
+    "send-measure-digests": {
+        "task": "applications.subscriptions.tasks.send_measure_digests",
+        "schedule": crontab(hour=2, minute=0),
+    },
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

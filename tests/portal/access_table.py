@@ -364,6 +364,55 @@ add(
         changes=frozenset({ENTERPRISE_A}),
     ),
 )
+# Subscriptions to new measures: an enterprise user's own choice; the e-mail's unsubscribe link works without signing
+# in for whoever holds it, and a token the portal did not sign is refused.
+add(
+    "applications:subscriptions",
+    Case(
+        url("applications:subscriptions"),
+        get=enterprise_page(),
+        post=enterprise_page(REDIRECT, REDIRECT),
+        data=lambda w: {"matching": "on", "action": "save"},
+        probe=lambda w: list(
+            _model("applications.MeasureSubscription").objects.filter(user=w.user_a).values_list("active")
+        ),
+        changes=frozenset({ENTERPRISE_A}),  # B's POST subscribes B's own user
+    ),
+)
+
+
+def _unsubscribe_link(w) -> str:
+    """Return the unsubscribe link of A's owner, subscribed for the test (in its savepoint)."""
+    from applications.subscriptions.tokens import unsubscribe_token
+
+    _model("applications.MeasureSubscription").objects.update_or_create(user=w.user_a, defaults={"active": True})
+    return reverse("applications:unsubscribe", args=[unsubscribe_token(w.user_a)])
+
+
+def _subscribed_a(w) -> bool:
+    return _model("applications.MeasureSubscription").objects.filter(user=w.user_a, active=True).exists()
+
+
+add(
+    "applications:unsubscribe",
+    Case(
+        _unsubscribe_link,
+        label="signed link",
+        get=everyone_ok,
+        post=everyone_ok,
+        data=lambda w: {},
+        probe=_subscribed_a,
+        changes=frozenset(ROLES),
+    ),
+    Case(
+        url("applications:unsubscribe", lambda w: "eyJ1IjoxfQ:forged:not-signed"),
+        label="forged link",
+        get=outcomes(BAD_REQUEST),
+        post=outcomes(BAD_REQUEST),
+        data=lambda w: {},
+        probe=lambda w: _model("applications.MeasureSubscription").objects.filter(active=True).count(),
+    ),
+)
 # 免申即享 offers: the enterprise's own only (another's offer is a 404, never a 403); staff work in the admin.
 add("applications:direct_offers", Case(url("applications:direct_offers"), get=enterprise_page()))
 
