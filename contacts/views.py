@@ -2,6 +2,8 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django_filters.views import FilterView
 
+from applications.ratings.stats import department_satisfaction
+
 from .filters import ContactFilter
 from .models import ContactPerson, Department
 
@@ -40,5 +42,6 @@ def department_detail(request, pk: int):
         "people": department.people.select_related("section"),
         "led_measures": department.led_measures.select_related("document"),
         "responsible_measures": department.responsible_for_measures.select_related("document"),
+        "satisfaction": department_satisfaction(department.pk),
     }
     return render(request, "contacts/department_detail.html", context)
