@@ -161,7 +161,67 @@ def write_report(results: dict, path: Path) -> None:
             f"| {celery['tasks']:,} | {batch} | {celery['sent']:,} | {celery['seconds']} |"
             f" {celery['enqueue_seconds']} | {celery['tasks_per_second']} | ≥ 500/s: {_mark(ok)} |",
         ]
+    lines += ["", *rematch_lines(results)]
     findings = BENCH_DIR / "FINDINGS.md"
     if findings.exists():
         lines += ["", findings.read_text().strip()]
     path.write_text("\n".join(lines) + "\n")
+
+
+REMATCH_HEADING = "## Nightly re-match of subscriptions"
+
+
+def rematch_lines(results: dict) -> list[str]:
+    """Return the section of RESULTS.md on the nightly re-match (bench/rematch.py)."""
+    rematch = results.get("rematch", {})
+    lines = [REMATCH_HEADING, ""]
+    runs = [(mode, rematch[mode]) for mode in ("baseline", "steady") if isinstance(rematch.get(mode), dict)]
+    runs = [(mode, entry) for mode, entry in runs if "seconds" in entry]
+    if not runs:
+        return [*lines, "Not measured."]
+    lines += [
+        "`python -m bench.rematch` runs `applications.subscriptions.rematch.send_measure_digests()` (the beat task"
+        " `send-measure-digests`) in a process of its own, with every bench enterprise's owner subscribed (one in ten"
+        " also following a district, one in ten a kind of help). **baseline** records, for every subscriber, the open"
+        " measures in reach the enterprise already qualifies or might qualify for as known (what subscribing does;"
+        " kept). **steady** is the next night after one new measure was loaded: every subscriber re-matched against"
+        " the open measures and the new one, and one digest written per person told of it, in a transaction rolled"
+        " back. Peak memory is the process's peak resident set (`getrusage`), Django included.",
+        "",
+        "| run | subscribers | seconds | subscribers per second | RSS before / peak (MB) | target | counts |",
+        "|---|---:|---:|---:|---:|---|---|",
+    ]
+    for mode, entry in runs:
+        ok = entry["seconds"] <= TARGETS["rematch_seconds"] and entry["peak_rss_mb"] < TARGETS["rematch_rss_mb"]
+        target = f"≤ {TARGETS['rematch_seconds']} s, < {TARGETS['rematch_rss_mb']} MB: {_mark(ok)}"
+        lines.append(
+            f"| {mode} | {entry['subscribers']:,} | {entry['seconds']} | {entry['subscribers_per_second']:,} |"
+            f" {entry['rss_before_mb']} / {entry['peak_rss_mb']} | {target} | {entry['counts']} |"
+        )
+    loads = "; ".join(
+        f"{mode} {', '.join(f'{x:.2f}' for x in entry['loadavg_before'])}"
+        for mode, entry in runs
+        if "loadavg_before" in entry
+    )
+    lines += [
+        "",
+        f"Measured {rematch.get('at', '?')}" + (f"; load average before each run: {loads}." if loads else "."),
+    ]
+    return lines
+
+
+def write_rematch_section(results: dict, path: Path) -> None:
+    """Put the re-match's section into RESULTS.md, in place of the one there (before the findings), or start it."""
+    section = "\n".join(rematch_lines(results)) + "\n"
+    text = path.read_text() if path.exists() else "# 性能基准 (Benchmarks)\n"
+    if REMATCH_HEADING in text:
+        before, rest = text.split(REMATCH_HEADING, 1)
+        after = rest[rest.find("\n## ") + 1 :] if "\n## " in rest else ""
+        text = before + section + ("\n" + after if after else "")
+    elif "## What the bench found" in text:
+        before, after = text.split("## What the bench found", 1)
+        text = before + section + "\n## What the bench found" + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
