@@ -57,6 +57,7 @@ def test_a_chaoyang_firm_sees_chaoyangs_measures_with_the_closed_ones_folded(sig
     assert page.context["others"] == elsewhere.count() == 335
     html = page.content.decode()
     assert 'id="count-might">1<' in html and "显示已截止的17项" in html and "其他区的 335 项措施未列出" in html
+    assert f'href="{reverse("applications:subscriptions")}" id="subscribe-link"' in html
 
 
 def test_every_district_is_shown_on_request(signed_in):
