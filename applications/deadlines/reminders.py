@@ -41,6 +41,7 @@ from ..sanctions.findings import finding_process
 from ..workflow import TransitionError
 from ..workflow.permissions import applications_visible_to
 from ..workflow.services import correction_lapse_due
+from .rectifications import rectification_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -349,6 +350,7 @@ def sweep_deadlines(*, today: datetime.date | None = None) -> dict[str, int]:
     stats["direct_offers_lapsed"] += len(offers_lapse_due(today=today))
     waiting_reminders(today, stats)
     recovery_reminders(today, stats)
+    rectification_reminders(today, stats)
     return dict(stats)
 
 
