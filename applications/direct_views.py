@@ -74,9 +74,7 @@ def direct_offer(request, pk: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request, _("已确认，申请 %(reference)s 进入公示。") % {"reference": application.reference}
-            )
+            messages.success(request, _("已确认，申请 %(reference)s 进入公示。") % {"reference": application.reference})
             return redirect(application.get_absolute_url())
     context = {"entry": entry, "measure": measure, "form": form, "open_for_answer": open_for_answer}
     return render(request, "applications/direct/offer.html", context)
