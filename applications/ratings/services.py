@@ -6,14 +6,17 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from measures.workdays import WorkingCalendar
 
-from ..models import Application, Rectification, ServiceRating, Status
+from ..models import Application, Notice, NoticeKind, Rectification, ServiceRating, Status
 from ..models.ratings import BAD_LEVELS, RatingLevel, RatingStage
+from ..notices.outbox import build_notice, write_notices
+from ..notices.recipients import absolute_link, enterprise_emails
 
 # The decisions after which the enterprise may rate the service.
 DECIDED_STATUSES = frozenset({Status.DISBURSED, Status.CLOSED, Status.REJECTED, Status.LAPSED, Status.REVOKED})
@@ -62,3 +65,41 @@ def rate_service(
     except IntegrityError:
         raise ValidationError(_("该申请已评价过。")) from None
     return rating
+
+
+def record_response(*, task: Rectification, user: User, response: str) -> Rectification:
+    """Record the department head's answer to a 差评 and tell the enterprise (a Notice in the same transaction),
+    which may then rate the answer."""
+    if not (user.is_head and user.department_id == task.department_id):
+        raise ValidationError(_("只有被评价部门的负责人可以答复差评。"))
+    if not response.strip():
+        raise ValidationError(_("请填写整改答复。"))
+    with transaction.atomic():
+        task = (
+            Rectification.objects.select_for_update().select_related("rating__application__enterprise").get(pk=task.pk)
+        )
+        if task.responded_at is not None:
+            raise ValidationError(_("该差评已答复。"))
+        task.response, task.responded_by, task.responded_at = response.strip(), user, timezone.now()
+        task.save(update_fields=["response", "responded_by", "responded_at"])
+        application = task.rating.application
+        context = {
+            "application": application,
+            "task": task,
+            "link": absolute_link(reverse("applications:rate", args=[application.pk])),
+        }
+        recipients = enterprise_emails(application.enterprise)
+        write_notices(
+            [
+                build_notice(
+                    "rectification_response",
+                    context,
+                    recipients,
+                    kind=NoticeKind.EVENT,
+                    audience=Notice.Audience.ENTERPRISE,
+                    application=application,
+                    enterprise=application.enterprise,
+                )
+            ]
+        )
+    return task

@@ -73,3 +73,23 @@ def test_the_response_can_be_rated_only_after_the_department_answered(owner, clo
     )
     answer = rate_service(application=closed_case, user=owner, level=4, stage=RatingStage.RESPONSE)
     assert answer.stage == RatingStage.RESPONSE and Rectification.objects.count() == 1
+
+
+def test_the_head_answers_a_bad_rating_and_the_enterprise_is_told_and_rates_the_answer(
+    client, owner, closed_case, head, reviewer
+):
+    from applications.models import Notice
+    from applications.ratings.services import record_response
+
+    rating = rate_service(application=closed_case, user=owner, level=RatingLevel.DISSATISFIED, comment="等待太久")
+    task = Rectification.objects.get(rating=rating)
+    with pytest.raises(ValidationError):
+        record_response(task=task, user=reviewer, response="已整改")
+    record_response(task=task, user=head, response="已优化审核流程，压缩办理时限。")
+    [told] = Notice.objects.filter(application=closed_case, audience="enterprise", subject__contains="整改答复")
+    assert owner.email in told.recipients and "已优化审核流程" in told.body
+    client.force_login(owner)
+    url = reverse("applications:rate", args=[closed_case.pk])
+    assert "已优化审核流程" in client.get(url).content.decode()
+    client.post(url, {"level": "4"})
+    assert ServiceRating.objects.get(application=closed_case, stage=RatingStage.RESPONSE).level == 4
