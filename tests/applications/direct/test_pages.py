@@ -44,6 +44,7 @@ def test_the_whole_path_in_the_pages(client, measure, reviewer, head, district_a
     client.force_login(owner)
     notice = Notice.objects.get(kind=NoticeKind.DIRECT_OFFER)
     assert "免申即享" in client.get(reverse("applications:notice", args=[notice.pk])).content.decode()
+    assert reverse("applications:direct_offers") in client.get(reverse("applications:list")).content.decode()
     offers = client.get(reverse("applications:direct_offers")).content.decode()
     assert reverse("applications:direct_offer", args=[entry.pk]) in offers
     page = client.get(reverse("applications:direct_offer", args=[entry.pk])).content.decode()
