@@ -45,8 +45,8 @@ class AdminObjectIdMiddleware:
         object_id = view_kwargs.get("object_id")
         match = request.resolver_match
         # An id the URL pattern already converted (<int:object_id>, the recovery's repay page) cannot be wrong.
-        if not isinstance(object_id, str) or match is None or match.namespace != "admin":
-            return None
+        if not isinstance(object_id, str) or match is None or match.namespace != "admin" or not match.url_name:
+            return None  # not an admin page of an object, or the unnamed <path:object_id>/ redirect to it
         model = _admin_models().get(match.url_name.rsplit("_", 1)[0])
         if model is None:
             return None
