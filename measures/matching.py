@@ -375,17 +375,17 @@ def _beneficiary_checks(measure: Measure, facts: Facts) -> list[Check]:
         return []
     names = "、".join(t.name for t in types)
     label = _("支持对象")
-    if facts.beneficiary_types & {t.code for t in types}:
+    codes = {t.code for t in types}
+    if facts.beneficiary_types & codes:
         return [Check(MET, label, "", kind="beneficiary")]
-    return [
-        Check(
-            FAILED,
-            label,
-            _("本措施面向%(types)s；企业资料中没有选择此类主体（如属于，请在企业信息中勾选）。") % {"types": names},
-            field="beneficiary_types",
-            kind="beneficiary",
-        )
-    ]
+    if not codes - {"other"}:  # individuals, public bodies…: nothing an enterprise could tick
+        message = _("本措施面向%(types)s，不面向一般企业。")
+    elif facts.from_profile:
+        message = _("本措施面向%(types)s；企业资料中没有选择此类主体（如属于，请在企业信息中勾选）。")
+    else:
+        message = _("本措施面向%(types)s；未选择此类主体（如属于，请在“本单位同时属于”中勾选）。")
+    field = "beneficiary_types" if codes - {"other"} else ""
+    return [Check(FAILED, label, message % {"types": names}, field=field, kind="beneficiary")]
 
 
 _PLACE_KINDS = {"registered_in_district", "tax_in_district", "stats_in_district"}

@@ -56,6 +56,9 @@ def test_a_new_enterprise_registers_fills_its_profile_and_sees_its_matches(page,
     assert "延长租金减免政策实施时限" in qualifies.inner_text()
     assert int(page.locator("#count-not").inner_text()) > 0
     screenshot("matches")
+    # The page opens on the firm's own district (and the city's); the others' measures on request.
+    assert "其他区的" in page.locator("#other-districts").inner_text()
+    page.locator("#other-districts a").click()
     page.locator("#group-not summary").click()
     assert "注册地不在" in page.locator("#group-not").inner_text()
 
