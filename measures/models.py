@@ -364,11 +364,12 @@ class Measure(models.Model):
 
         if not self.direct_award:
             return
+        # Raised for the whole form: district staff see these fields read-only (a measure of the data files).
         if not (self.monetary and self.rule_kind in rules.KINDS):
-            raise ValidationError({"direct_award": _("免申即享须有计算规则：平台按规则和数据算出金额。")})
+            raise ValidationError(_("免申即享须有计算规则：平台按规则和数据算出金额。"))
         problems = direct.source_problems(self.ruleset.rule_inputs(), self.direct_inputs)
         if problems:
-            raise ValidationError({"direct_inputs": problems})
+            raise ValidationError(problems)
 
     @property
     def ruleset(self):

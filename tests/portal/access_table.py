@@ -970,7 +970,7 @@ LIST_SEERS = {REVIEWER_LEAD, DISTRICT_ADMIN, AUDITOR, SUPERUSER}
 def _no_list_waiting(w) -> dict:
     """Return the generation form's data, the walk's list waiting for approval discarded (in the test's savepoint)."""
     _model("applications.DirectList").objects.filter(pk=w.direct_list.pk).update(state="discarded")
-    return {"measure": w.measure.pk}
+    return {"measure": w.direct_measure.pk}
 
 
 _direct_list = _object("direct_list")
@@ -984,7 +984,7 @@ add(
         _admin_url("applications.directlist", "add"),
         get=staff(FORBIDDEN),
         post=staff(FORBIDDEN),
-        data=lambda w: {"measure": w.measure.pk},
+        data=lambda w: {"measure": w.direct_measure.pk},
         probe=count("applications.directlist"),
     ),
 )
@@ -1015,7 +1015,7 @@ add(
 add(_unnamed("applications.directlist"), Case(_bare_url("applications.directlist", _direct_list), get=staff(REDIRECT)))
 add(
     "admin:applications_directlist_generate",
-    # Once the list waiting for approval is discarded, the lead reviewer's POST generates another of 8号 16.
+    # Once the list waiting for approval is discarded, the lead reviewer's POST generates another.
     Case(
         url("admin:applications_directlist_generate"),
         get=staff(FORBIDDEN, reviewer_lead=OK),
