@@ -373,7 +373,8 @@ class ApplicationAdmin(CaseReviewMixin, RestrictedAdmin):
         changed = (
             format_html(
                 '<p class="errornote">{}</p>',
-                _("该措施的计算规则此后已修改（现行版本 %(current)s）；本申请按提交时的规则测算。") % {"current": current},
+                _("该措施的计算规则此后已修改（现行版本 %(current)s）；本申请按提交时的规则测算。")
+                % {"current": current},
             )
             if current and current != obj.rule_version
             else ""

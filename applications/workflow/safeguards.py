@@ -38,9 +38,7 @@ def bound_proposal(application: Application, amount: Decimal, comment: str) -> N
     if above and not comment.strip():
         figure = application.estimate_amount
         raise Invalid(
-            _(
-                "拟支持金额 %(amount)s高于系统测算金额 %(estimate)s，请在意见中说明理由；公示前须经部门负责人同意。"
-            )
+            _("拟支持金额 %(amount)s高于系统测算金额 %(estimate)s，请在意见中说明理由；公示前须经部门负责人同意。")
             % {"amount": format_money(amount), "estimate": format_money(figure) if figure is not None else _("（无）")}
         )
     if not above and amount != application.estimate_amount and not comment.strip():

@@ -169,14 +169,23 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "applications.deadlines.tasks.sweep_deadlines", "schedule": crontab(minute="*/15")},
     "close-due-publicity": {"task": "applications.deadlines.tasks.close_due_publicity", "schedule": crontab(minute=5)},
-    "end-expired-bans": {"task": "applications.deadlines.tasks.end_expired_bans", "schedule": crontab(hour=0, minute=10)},
-    "send-daily-digests": {"task": "applications.deadlines.tasks.send_daily_digests", "schedule": crontab(hour=8, minute=0)},
+    "end-expired-bans": {
+        "task": "applications.deadlines.tasks.end_expired_bans",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    "send-daily-digests": {
+        "task": "applications.deadlines.tasks.send_daily_digests",
+        "schedule": crontab(hour=8, minute=0),
+    },
     # The notices held for those who chose one e-mail a day (applications.notices.digest).
     "send-notice-digests": {
         "task": "applications.deadlines.tasks.send_notice_digests",
         "schedule": crontab(hour=7, minute=30),
     },
-    "lapse-due-corrections": {"task": "applications.deadlines.tasks.lapse_due_corrections", "schedule": crontab(minute=20)},
+    "lapse-due-corrections": {
+        "task": "applications.deadlines.tasks.lapse_due_corrections",
+        "schedule": crontab(minute=20),
+    },
     "dispatch-pending-notices": {
         "task": "applications.notices.tasks.dispatch_pending_notices",
         "schedule": crontab(minute="*/2"),

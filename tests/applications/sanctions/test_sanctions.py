@@ -8,7 +8,6 @@ from io import StringIO
 
 import pytest
 import time_machine
-from applications.sanctions.findings import finding_process
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils import timezone
 from accounts.models import StaffRole
 from applications.deadlines.reminders import sweep_deadlines
 from applications.models import Application, Ban, FraudFinding, Notice, Recovery, Repayment, Status
+from applications.sanctions.findings import finding_process
 from applications.workflow import apply_transition
 from measures.models import Measure
 from tests.applications.conftest import TODAY
