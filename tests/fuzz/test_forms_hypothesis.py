@@ -24,6 +24,7 @@ from applications.models import Application
 from applications.workflow.declarations import required_declarations
 from measures.estimation import inputs_for
 from measures.models import Measure
+from portal.formatting import format_money
 from tests.factories import ApplicationFactory
 from tests.fuzz.strategies import FUZZ, PLAUSIBLE, VALUES
 
@@ -151,6 +152,14 @@ def test_the_application_draft_keeps_what_was_typed(client, owner, kind):
     post_a_draft()
 
 
+def refused_for_nul(response, typed: dict) -> bool:
+    """Return whether a query with a NUL character was refused as a bad request (portal.middleware), as it must."""
+    if not any("\x00" in str(value) for value in typed.values()):
+        return False
+    assert response.status_code == 400
+    return True
+
+
 # --- the estimator on a measure's page ----------------------------------------------------------------------------
 
 ESTIMATOR_KINDS = [*DRAFT_KINDS, "interest_subsidy", "formula_refund", "per_head_tiers", "count_tiers"]
@@ -165,11 +174,13 @@ def test_the_estimator_answers_anything(client, policy_data, kind):
     @given(typed=st.fixed_dictionaries({spec.name: input_values(spec) for spec in specs}))
     def estimate(typed):
         response = client.get(measure.get_absolute_url(), {"estimate": "1", **typed})
+        if refused_for_nul(response, typed):
+            return
         form, result = response.context["estimate_form"], response.context["estimate"]
         if result is None:
             assert_errors_shown_in_chinese(response, form)
         else:
-            assert f'<strong id="estimate-amount">{result.amount}</strong>' in response.content.decode()
+            assert f'<strong id="estimate-amount">{format_money(result.amount)}</strong>' in response.content.decode()
 
     estimate()
 
@@ -189,6 +200,8 @@ def test_the_public_check_answers_anything(client, policy_data, data, industry, 
     response = client.get(
         reverse("measures:match_check"), {**data, "industry": industry, "certifications": certifications}
     )
+    if refused_for_nul(response, {**data, "industry": industry, "certifications": "".join(certifications)}):
+        return
     form = response.context["form"]
     if not form.is_valid():
         assert_errors_shown_in_chinese(response, form)
