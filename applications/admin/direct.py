@@ -27,7 +27,7 @@ from measures.models import District
 from ..direct.lists import list_approve, list_discard, list_generate, lists_visible_to, may_decide, measures_for
 from ..direct.verification import may_verify, profile_verify, verifications_visible_to
 from ..models import DirectEntry, DirectList, ProfileVerification
-from ..review.applicant import _shown
+from ..review.applicant import shown_value
 from ..workflow.permissions import is_workflow_staff
 from .case_review import person_display
 
@@ -88,7 +88,7 @@ class ProfileVerificationAdmin(ReadOnlyAdmin):
             format_html_join(
                 "",
                 "<tr><th>{}</th><td>{}</td></tr>",
-                ((profile_field_label(name), _shown(name, value, districts)) for name, value in data.items()),
+                ((profile_field_label(name), shown_value(name, value, districts)) for name, value in data.items()),
             ),
         )
 

@@ -28,7 +28,7 @@ from measures.models import District, Measure
 from measures.rule_text import rule_text
 
 from ..models import Ban, DirectEntry, ProfileVerification
-from ..review.applicant import KIND_FIELDS, OUTCOME_LABELS, SME_FIGURES, _AsSubmitted, _shown, field_label
+from ..review.applicant import KIND_FIELDS, OUTCOME_LABELS, SME_FIGURES, AsSubmitted, field_label, shown_value
 from ..workflow.estimates import estimate
 
 State = DirectEntry.State
@@ -98,7 +98,7 @@ def assess(enterprise: Enterprise, measure: Measure, known: Known) -> Assessment
     """Return what the list says of the enterprise, or None when it qualifies on none of its figures."""
     on = known.on
     verification = known.verifications.get(enterprise.pk)
-    frozen = _AsSubmitted(verification.version.data) if verification else None
+    frozen = AsSubmitted(verification.version.data) if verification else None
     live = _match(facts_for_enterprise(enterprise, on), measure, on)
     verified = _match(_verified_facts(enterprise, frozen, on), measure, on) if frozen else None
     if _blockers(live) and (verified is None or _blockers(verified)):
@@ -115,7 +115,7 @@ def assess(enterprise: Enterprise, measure: Measure, known: Known) -> Assessment
     return _with_amount(enterprise, measure, verification, verified, live, known)
 
 
-def _verified_facts(enterprise: Enterprise, frozen: _AsSubmitted, on: datetime.date):
+def _verified_facts(enterprise: Enterprise, frozen: AsSubmitted, on: datetime.date):
     """Return the facts of the verified version; the dishonesty list is the staff's own record, read as it is now."""
     facts = facts_for_enterprise(frozen, on)
     facts.dishonest = enterprise.on_dishonesty_list
@@ -207,7 +207,9 @@ def _reasons(match: MeasureMatch, data: dict[str, Any], known: Known) -> list[di
             names += ["sme_size", *SME_FIGURES.values()]
         if check.kind == "locality":
             names = ["registered_district"]
-        figures = "；".join(f"{field_label(name)}：{_shown(name, data.get(name), known.districts)}" for name in names)
+        figures = "；".join(
+            f"{field_label(name)}：{shown_value(name, data.get(name), known.districts)}" for name in names
+        )
         rows.append(
             {
                 "label": str(check.label),

@@ -131,7 +131,7 @@ def field_label(name: str) -> str:
 _KINDS = dict(Certification.Kind.choices)
 
 
-def _shown(name: str, value: Any, districts: dict[int, District]) -> str:
+def shown_value(name: str, value: Any, districts: dict[int, District]) -> str:
     """Return a value of a profile snapshot as the profile form would show it."""
     if value in (None, "", []):
         return _("（未填写）")
@@ -181,7 +181,7 @@ def tested_fields(measure: Measure, industry: str) -> set[str]:
     return names
 
 
-class _AsSubmitted:
+class AsSubmitted:
     """The enterprise as a ProfileVersion froze it, read the way measures.matching reads an enterprise."""
 
     def __init__(self, data: dict[str, Any]):
@@ -205,7 +205,7 @@ class _AsSubmitted:
         return getattr(self._enterprise, name)
 
 
-def _conditions(application: Application, frozen: _AsSubmitted | None, on_then: datetime.date | None):
+def _conditions(application: Application, frozen: AsSubmitted | None, on_then: datetime.date | None):
     """Return each check of the measure against the profile then and now, the ban checks left out (the panel lists
     the bans themselves)."""
     measure = measures_for_matching().get(pk=application.measure_id)
@@ -233,8 +233,8 @@ def profile_rows(application: Application, data: dict[str, Any], now: dict[str, 
         ProfileRow(
             name,
             field_label(name),
-            _shown(name, data.get(name), districts) if data else _("（提交时未留存）"),
-            _shown(name, now.get(name), districts),
+            shown_value(name, data.get(name), districts) if data else _("（提交时未留存）"),
+            shown_value(name, now.get(name), districts),
             name in tested,
         )
         for name in ROWS
@@ -260,7 +260,7 @@ def applicant_panel(application: Application, user: User) -> ApplicantPanel:
     enterprise = application.enterprise
     version = application.profile_version
     data = version.data if version else {}
-    frozen = _AsSubmitted(data) if version else None
+    frozen = AsSubmitted(data) if version else None
     submitted_on = timezone.localdate(application.submitted_at) if application.submitted_at else None
     awards, open_cases, visible = _history(application, user)
     return ApplicantPanel(
