@@ -109,8 +109,10 @@ def profile_snapshot(enterprise: Enterprise) -> dict[str, Any]:
     return data
 
 
+@transaction.atomic
 def profile_record_version(*, enterprise: Enterprise, user: User | None) -> ProfileVersion | None:
-    """Store the profile as a new version, unless it is the same as the latest one."""
+    """Store the profile as a new version, unless it is the same as the latest one (the latest is locked, so two
+    saves at once number their versions one after the other)."""
     snapshot = profile_snapshot(enterprise)
     latest = enterprise.profile_versions.select_for_update().order_by("-number").first()
     changed = profile_changed_fields(latest.data if latest else None, snapshot)

@@ -56,6 +56,30 @@ PROFILE_SOURCES: dict[str, Decimal] = {
 SOURCES = ("certification", "profile", "value")
 
 
+def certification_pairs(value: Any) -> list[tuple[str, str]]:
+    """Return a certification source's (kind, value) pairs in the order written, highest first.
+
+    The data files write the source as a mapping; it is stored as a list of pairs (`stored_sources`), because
+    PostgreSQL's jsonb does not keep the order of an object's keys and the order says which level wins."""
+    if isinstance(value, Mapping):
+        return [(str(kind), v) for kind, v in value.items()]
+    if isinstance(value, list | tuple):
+        return [(str(pair[0]), pair[1]) for pair in value if isinstance(pair, list | tuple) and len(pair) == 2]
+    return []
+
+
+def stored_sources(sources: Any) -> Any:
+    """Return `sources` as stored: each certification mapping as a list of [kind, value] pairs, in its order."""
+    if not isinstance(sources, Mapping):
+        return sources
+    stored: dict[str, Any] = {}
+    for name, source in sources.items():
+        if isinstance(source, Mapping) and len(source) == 1 and isinstance(source.get("certification"), Mapping):
+            source = {"certification": [list(pair) for pair in certification_pairs(source["certification"])]}
+        stored[name] = source
+    return stored
+
+
 def undecidable(kinds: Iterable[str]) -> list[str]:
     """Return the kinds among `kinds` that the portal cannot decide from its data, once each, in order."""
     return list(dict.fromkeys(kind for kind in kinds if kind not in DECIDABLE_KINDS))
@@ -91,10 +115,11 @@ def _source_problems(spec: rules.Input, source: Any) -> list[str]:
         names = "、".join(PROFILE_SOURCES)
         return [_("“%(name)s”：企业画像中可用的数据为 %(fields)s。") % {"name": spec.name, "fields": names}]
     if kind == "certification":
-        if not isinstance(value, Mapping) or not value:
+        pairs = certification_pairs(value)
+        if not pairs or (not isinstance(value, Mapping) and len(pairs) != len(value)):
             return [_("“%(name)s”：certification 须为“资质→取值”的映射。") % {"name": spec.name}]
         allowed = {choice for choice, _label in spec.choices}
-        wrong = [str(v) for v in value.values() if allowed and v not in allowed]
+        wrong = [str(v) for _kind, v in pairs if allowed and v not in allowed]
         if wrong:
             return [_("“%(name)s”没有取值：%(values)s。") % {"name": spec.name, "values": "、".join(wrong)}]
     if kind == "value" and not isinstance(value, str | int):
@@ -128,7 +153,7 @@ def _value(source: Mapping[str, Any], held: set[str], profile: Mapping[str, Any]
     if kind == "value":
         return str(value)
     if kind == "certification":
-        return next((str(v) for cert, v in value.items() if cert in held), None)
+        return next((str(v) for cert, v in certification_pairs(value) if cert in held), None)
     figure = profile.get(value)
     if figure in (None, ""):
         return None

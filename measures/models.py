@@ -370,6 +370,7 @@ class Measure(models.Model):
         problems = direct.source_problems(self.ruleset.rule_inputs(), self.direct_inputs)
         if problems:
             raise ValidationError(problems)
+        self.direct_inputs = direct.stored_sources(self.direct_inputs)  # the order of levels survives jsonb
 
     @property
     def ruleset(self):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..conditions import conditions_from_eligibility
-from ..direct import source_problems, undecidable
+from ..direct import source_problems, stored_sources, undecidable
 from ..rules import RuleSet
 from .validation import Checker
 
@@ -43,4 +43,4 @@ def read_direct_award(
         return True, {}  # the rule's own problems are reported with the rule
     for problem in source_problems(specs, inputs):
         checker.fail(f"{where} direct_award.inputs", problem)
-    return True, dict(inputs) if isinstance(inputs, dict) else {}
+    return True, stored_sources(inputs) if isinstance(inputs, dict) else {}

@@ -42,7 +42,10 @@ def edit_xicheng_7(root, change):
 def test_xicheng_7_is_marked_with_its_level_read_from_the_certifications(policy_data):
     measure = Measure.objects.get(document__key="xicheng-2025-draft", key="7")
     assert measure.direct_award
-    assert measure.direct_inputs == {"level": {"certification": LEVELS}}
+    # Stored as pairs, highest first: PostgreSQL's jsonb would sort an object's keys and lose which level wins.
+    assert measure.direct_inputs == {"level": {"certification": [list(pair) for pair in LEVELS.items()]}}
+    raw, _missing = input_values(measure.direct_inputs, {"innovative_sme", "national_little_giant"}, {})
+    assert raw == {"level": "national"}
     assert sorted(measure.conditions.values_list("kind", flat=True)) == ["certifications", "registered_in_district"]
     assert "免申即享" in measure.notes
 
