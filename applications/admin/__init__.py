@@ -2,4 +2,4 @@
 sanctions (`sanctions`, `bans`). Nothing here edits a case directly: every change goes through the workflow.
 """
 
-from . import bans, cases, direct, objections, records, sanctions  # noqa: F401  (each registers its ModelAdmins)
+from . import bans, cases, direct, objections, ratings, records, sanctions  # noqa: F401  (each registers its ModelAdmins)

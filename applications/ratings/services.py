@@ -6,14 +6,15 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import StaffRole, User
 from measures.workdays import WorkingCalendar
 
-from ..models import Application, Notice, NoticeKind, Rectification, ServiceRating, Status
+from ..models import Application, Event, Notice, NoticeKind, Rectification, ServiceRating, Status
 from ..models.ratings import BAD_LEVELS, RatingLevel, RatingStage
 from ..notices.outbox import build_notice, write_notices
 from ..notices.recipients import absolute_link, enterprise_emails
@@ -21,6 +22,7 @@ from ..notices.recipients import absolute_link, enterprise_emails
 # The decisions after which the enterprise may rate the service.
 DECIDED_STATUSES = frozenset({Status.DISBURSED, Status.CLOSED, Status.REJECTED, Status.LAPSED, Status.REVOKED})
 RECTIFICATION_WORKING_DAYS = 15
+RESPONSE_ACTION = "rectification_response"
 
 
 def rectification_due(start: datetime.date) -> datetime.date:
@@ -70,7 +72,7 @@ def rate_service(
 def record_response(*, task: Rectification, user: User, response: str) -> Rectification:
     """Record the department head's answer to a 差评 and tell the enterprise (a Notice in the same transaction),
     which may then rate the answer."""
-    if not (user.is_head and user.department_id == task.department_id):
+    if not may_respond(user, task):
         raise ValidationError(_("只有被评价部门的负责人可以答复差评。"))
     if not response.strip():
         raise ValidationError(_("请填写整改答复。"))
@@ -83,6 +85,15 @@ def record_response(*, task: Rectification, user: User, response: str) -> Rectif
         task.response, task.responded_by, task.responded_at = response.strip(), user, timezone.now()
         task.save(update_fields=["response", "responded_by", "responded_at"])
         application = task.rating.application
+        Event.objects.create(
+            application=application,
+            actor=user,
+            action=RESPONSE_ACTION,
+            action_label=_("部门负责人答复差评"),
+            from_status=application.status,
+            to_status=application.status,
+            comment=task.response,
+        )
         context = {
             "application": application,
             "task": task,
@@ -103,3 +114,27 @@ def record_response(*, task: Rectification, user: User, response: str) -> Rectif
             ]
         )
     return task
+
+
+def rectifications_visible_to(user: User | None) -> QuerySet[Rectification]:
+    """Return the rectification tasks a member of staff may see: a reviewer those of their department, a district's
+    administrators and auditors those of its cases (the escalation goes to them), a city auditor and a superuser all."""
+    tasks = Rectification.objects.all()
+    if user is None or not (user.is_authenticated and user.is_active and user.is_staff):
+        return tasks.none()
+    if user.is_superuser:
+        return tasks
+    district_id = user.work_district_id
+    match user.role:
+        case StaffRole.REVIEWER:
+            return tasks.filter(department_id=user.department_id)
+        case StaffRole.DISTRICT_ADMIN:
+            return tasks.filter(rating__application__district_id=district_id)
+        case StaffRole.AUDITOR:
+            return tasks.filter(rating__application__district_id=district_id) if district_id else tasks
+    return tasks.none()
+
+
+def may_respond(user: User, task: Rectification) -> bool:
+    """Return whether the person answers this 差评: only the head (负责人) of the rated department."""
+    return bool(user.is_head and user.department_id and user.department_id == task.department_id)

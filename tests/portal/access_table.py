@@ -1038,6 +1038,60 @@ for _decision, _comment in (("approve", "经核对无误。"), ("discard", "数�
         ),
     )
 
+# 好差评: the rated department's staff, the district's administrators and auditors see its rectification tasks; only
+# the department's head answers one (tests/applications/ratings/test_rectification_page.py walks the head), so every
+# role of the walk is refused: a 403 for those who see the task, a 404 for those who do not.
+TASK_SEERS = {REVIEWER_LEAD, DISTRICT_ADMIN, AUDITOR, SUPERUSER}
+_rectification = _object("rectification")
+_sees_task = staff(REDIRECT, **dict.fromkeys(TASK_SEERS, OK))
+add(
+    "admin:applications_rectification_changelist",
+    Case(_admin_url("applications.rectification", "changelist"), get=staff(OK)),
+)
+add(
+    "admin:applications_rectification_add",
+    Case(_admin_url("applications.rectification", "add"), get=staff(FORBIDDEN)),
+)
+add(
+    "admin:applications_rectification_change",
+    Case(
+        _admin_url("applications.rectification", "change", _rectification),
+        get=_sees_task,
+        post=staff(FORBIDDEN),
+        data=lambda w: {"response": "已整改。"},
+        probe=row(_rectification),
+    ),
+)
+add(
+    "admin:applications_rectification_history",
+    Case(_admin_url("applications.rectification", "history", _rectification), get=_sees_task),
+)
+add(
+    "admin:applications_rectification_delete",
+    Case(
+        _admin_url("applications.rectification", "delete", _rectification),
+        get=staff(FORBIDDEN),
+        post=staff(FORBIDDEN),
+        data=lambda w: {"post": "yes"},
+        probe=exists(_rectification),
+    ),
+)
+add(
+    _unnamed("applications.rectification"),
+    Case(_bare_url("applications.rectification", _rectification), get=staff(REDIRECT)),
+)
+_refused_answer = staff(NOT_FOUND, **dict.fromkeys(TASK_SEERS, FORBIDDEN))
+add(
+    "admin:applications_rectification_respond",
+    Case(
+        url("admin:applications_rectification_respond", lambda w: w.rectification.pk),
+        get=_refused_answer,
+        post=_refused_answer,
+        data=lambda w: {"response": "已核实并整改，压缩办理时限。", "confirmed": "yes"},
+        probe=row(_rectification),
+    ),
+)
+
 # Bans: every staff member of the district sees its bans; the district administrator (and the superuser) record
 # one against an enterprise of the district and amend its end on a document (an audited act of its own); nobody
 # edits or deletes one in its form.

@@ -48,6 +48,8 @@ from applications.models import (
     Payment,
     ProfileVerification,
     Recovery,
+    Rectification,
+    ServiceRating,
 )
 from applications.workflow import Forbidden, apply_transition, services
 from contacts.models import ContactPerson, Department, Section
@@ -295,6 +297,15 @@ def build_world() -> World:
         profile_version=w.verification.version, amount=Decimal("5000.00"), due_on=offers.due_on,
         offered_at=timezone.now(),
     )  # fmt: skip
+
+    # 好差评: B rated its disbursed award under 2号 9. (led by 区人力社保局) 非常不满意; the department's head answers.
+    w.rating_b = ServiceRating.objects.create(
+        application=w.paid_b, stage="decision", level=1, comment="等待太久。", department=w.department,
+        rated_by=owner_b,
+    )  # fmt: skip
+    w.rectification = Rectification.objects.create(
+        rating=w.rating_b, department=w.department, due_on=w.today + datetime.timedelta(days=21)
+    )
 
     sign_in = {
         "user_agent": "Mozilla/5.0",
