@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from .contact_keys import bank_account_key
 from .credit_code import normalize_credit_code, validate_credit_code
 from .models import BeneficiaryKind, Certification, ClaimStatus, Enterprise, User
 from .services import PROFILE_FIELDS, STAFF_ONLY_FIELDS
@@ -96,6 +97,12 @@ class ProfileForm(forms.ModelForm):
 
     def clean_mobile(self):
         return clean_mobile(self.cleaned_data["mobile"])
+
+    def clean_bank_account(self):
+        account = bank_account_key(self.cleaned_data["bank_account"])
+        if account and not (account.isdigit() and 8 <= len(account) <= 30):
+            raise forms.ValidationError(_("银行账号应为8至30位数字。"))
+        return account
 
     def clean_beneficiary_types(self):
         chosen = set(self.cleaned_data["beneficiary_types"])

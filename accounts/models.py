@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.sme import Industry, Size, classify
 
+from .contact_keys import address_key, bank_account_key
 from .credit_code import normalize_credit_code, validate_credit_code
 
 
@@ -204,6 +205,13 @@ class Enterprise(models.Model):
         "measures.District", verbose_name=_("纳统地"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     park = models.CharField(_("所在园区"), max_length=100, blank=True)
+    registered_address = models.CharField(_("注册地址"), max_length=200, blank=True)
+    # The address as compared between enterprises (accounts.contact_keys), kept by save().
+    address_key = models.CharField(_("注册地址（比对用）"), max_length=200, blank=True, editable=False, db_index=True)
+    bank_name = models.CharField(_("开户银行"), max_length=100, blank=True)
+    bank_account = models.CharField(
+        _("对公银行账号"), max_length=40, blank=True, db_index=True, help_text=_("基本存款账户账号，仅填数字。")
+    )
     ownership = models.CharField(_("所有制"), max_length=20, choices=Ownership.choices, blank=True)
     founded_on = models.DateField(_("成立日期"), null=True, blank=True)
     prior_year_district_contribution = optional_amount(_("上年度区级财政贡献（元）"))
@@ -247,6 +255,11 @@ class Enterprise(models.Model):
 
     def save(self, *args, **kwargs):
         self.credit_code = normalize_credit_code(self.credit_code)
+        self.address_key = address_key(self.registered_address)
+        self.bank_account = bank_account_key(self.bank_account)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "registered_address" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "address_key"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

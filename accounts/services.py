@@ -38,6 +38,9 @@ PROFILE_FIELDS = [
     "tax_district",
     "stats_district",
     "park",
+    "registered_address",
+    "bank_name",
+    "bank_account",
     "ownership",
     "founded_on",
     "prior_year_district_contribution",
@@ -66,8 +69,8 @@ def _comparable(value: Any) -> Any:
     """Return the value as compared between versions: a figure by its amount (1800 == 1800.00)."""
     if isinstance(value, str) and _NUMBER.match(value):
         return Decimal(value)
-    if value == []:
-        return None  # a list field added later: missing from older versions, empty in newer ones
+    if value == [] or value == "":
+        return None  # a field added later (a list, a text): missing from older versions, empty in newer ones
     return value
 
 

@@ -1,7 +1,8 @@
 """Find the enterprises linked to a case's applicant, store the links, and read them back for the case page.
 
 Each comparison is one indexed lookup on `accounts_enterprise` (mobile; LOWER(email) — the indexes are created by
-migration 0019), so the search costs the same at 100,000 enterprises as at 100.
+migration 0019; address_key and bank_account, accounts' migration 0008, compared in the form accounts.contact_keys
+gives them), so the search costs the same at 100,000 enterprises as at 100.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accounts.contact_keys import address_key, bank_account_key
 from accounts.models import Enterprise
 
 from ..models import Application, Ban, IntegrityLink, IntegrityLinkKind, Status
@@ -38,6 +40,16 @@ def _candidates(enterprise: Enterprise) -> dict[tuple[int, str], str]:
         rows = others.annotate(email_lower=Lower("email")).filter(email_lower=email)
         for pk in rows.values_list("pk", flat=True)[:MAX_LINKS_PER_VALUE]:
             found[(pk, IntegrityLinkKind.EMAIL)] = email
+    # The stored keys are normalised by Enterprise.save; the applicant's are normalised again here, so a row written
+    # some other way (a bulk load) is still compared in the same form.
+    address = address_key(enterprise.registered_address)
+    if address:
+        for pk in others.filter(address_key=address).values_list("pk", flat=True)[:MAX_LINKS_PER_VALUE]:
+            found[(pk, IntegrityLinkKind.ADDRESS)] = enterprise.registered_address.strip()
+    account = bank_account_key(enterprise.bank_account)
+    if account:
+        for pk in others.filter(bank_account=account).values_list("pk", flat=True)[:MAX_LINKS_PER_VALUE]:
+            found[(pk, IntegrityLinkKind.BANK_ACCOUNT)] = account
     return found
 
 

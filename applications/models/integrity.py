@@ -11,6 +11,8 @@ class IntegrityLinkKind(models.TextChoices):
     REPRESENTATIVE = "representative", _("同一联系人（法定代表人）及手机")
     PHONE = "phone", _("同一联系手机")
     EMAIL = "email", _("同一联系邮箱")
+    ADDRESS = "address", _("同一注册地址")
+    BANK_ACCOUNT = "bank_account", _("同一银行账号")
     BANNED = "banned", _("关联企业处于禁止申请期")
 
 
