@@ -6,14 +6,18 @@ from io import BytesIO
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from contacts.models import Department
+from measures.models import Measure
 from portal.formatting import style_money_cells
 from portal.money import MoneySum
 
 from ..models import Application, Ban, Payment, Recovery, Status
+from ..ratings.stats import rating_rows
 
 EXPORTED_STATUSES = [Status.APPROVED, Status.DISBURSING, Status.DISBURSED, Status.CLOSED]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -121,7 +125,46 @@ def approved_and_paid_workbook(applications: QuerySet[Application]) -> Workbook:
         ),
     )
     _sanction_sheets(workbook, applications)
+    _rating_sheets(workbook, applications)
     return workbook
+
+
+def _rating_sheets(workbook: Workbook, applications: QuerySet[Application]) -> None:
+    """好差评 of the decisions of the cases the user may see, per department and per measure: 好评/中评/差评 and the
+    rectifications still unanswered (and past their deadline)."""
+    today = timezone.localdate()
+    header = [_("好评"), _("中评"), _("差评"), _("差评待答复"), _("其中已逾期")]
+    by_department = rating_rows(applications, "department", today)
+    departments = Department.objects.select_related("district").in_bulk([r.key for r in by_department if r.key])
+    _sheet(
+        workbook,
+        _("服务评价（按部门）"),
+        [_("行政区"), _("部门"), *header],
+        (
+            [
+                departments[r.key].district.name if r.key in departments else "—",
+                departments[r.key].name if r.key in departments else "—",
+                r.good,
+                r.neutral,
+                r.bad,
+                r.open,
+                r.overdue,
+            ]
+            for r in by_department
+        ),
+    )
+    by_measure = rating_rows(applications, "measure", today)
+    measures = Measure.objects.select_related("document").in_bulk([r.key for r in by_measure])
+    _sheet(
+        workbook,
+        _("服务评价（按政策措施）"),
+        [_("政策措施"), *header],
+        (
+            [f"{measures[r.key].citation} {measures[r.key].title}", r.good, r.neutral, r.bad, r.open, r.overdue]
+            for r in by_measure
+            if r.key in measures
+        ),
+    )
 
 
 def _sanction_sheets(workbook: Workbook, applications: QuerySet[Application]) -> None:

@@ -18,11 +18,13 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from accounts.models import StaffRole, User
+from contacts.models import Department
 from measures.models import Measure
 from measures.workdays import WorkingCalendar
 from portal.money import MoneySum
 
 from ..models import TERMINAL_STATUSES, Event, Objection, Status
+from ..ratings.stats import rating_rows
 from ..workflow.permissions import applications_visible_to
 
 # The stages of a queue, in the order a case passes them; drafts are the enterprise's business.
@@ -69,6 +71,8 @@ class Home:
         default_factory=dict
     )  # {"months": [...], "proposed": [...], "approved": [...], "paid": [...]}
     waiting_days: dict = field(default_factory=dict)  # {"labels": [...], "days": [...]}
+    # 好差评 per department: {"labels": [...], "good": [...], "neutral": [...], "bad": [...], "open": [...]}
+    by_rating: dict = field(default_factory=dict)
 
     def charts(self) -> dict:
         """Return what the charts draw, for json_script."""
@@ -164,6 +168,24 @@ def _waiting_days(cases: QuerySet, today: datetime.date, calendar: WorkingCalend
     }
 
 
+def _rating_chart(cases: QuerySet, today: datetime.date) -> dict:
+    """好评/中评/差评 of the decisions and the open rectifications, per rated department (the first ten)."""
+    rows = rating_rows(cases, "department", today)[:TOP_MEASURES]
+    departments = Department.objects.select_related("district").in_bulk([row.key for row in rows if row.key])
+    several = len({department.district_id for department in departments.values()}) > 1
+
+    def label(key) -> str:
+        department = departments.get(key)
+        if department is None:
+            return "—"
+        return f"{department.district.name} {department.name}" if several else department.name
+
+    return {
+        "labels": [label(row.key) for row in rows],
+        **{band: [getattr(row, band) for row in rows] for band in ("good", "neutral", "bad", "open")},
+    }
+
+
 def compute(user: User, today: datetime.date | None = None) -> Home:
     """Compute the person's figures (uncached)."""
     today = today or timezone.localdate()
@@ -182,13 +204,14 @@ def compute(user: User, today: datetime.date | None = None) -> Home:
     home.by_measure = _measure_chart(by_measure)
     home.amounts = _amounts(cases, today)
     home.waiting_days = _waiting_days(cases, today, calendar)
+    home.by_rating = _rating_chart(cases, today)
     return home
 
 
 def staff_home(user: User) -> Home:
     """Return the person's figures, from the cache when computed for the same scope in the last few minutes."""
     today = timezone.localdate()
-    key = f"staff-home:{today.isoformat()}:{scope_key(user)}"
+    key = f"staff-home:v2:{today.isoformat()}:{scope_key(user)}"
     home = cache.get(key)
     if home is None:
         home = compute(user, today)

@@ -21,6 +21,22 @@
     bar("chart-status", data.by_status.labels, data.by_status.counts, words.cases, true);
     bar("chart-measure", data.by_measure.labels, data.by_measure.counts, words.cases, true);
     bar("chart-waiting", data.waiting_days.labels, data.waiting_days.days, words.days, false);
+    var ratings = document.getElementById("chart-ratings");
+    if (ratings && data.by_rating && data.by_rating.labels) {
+      new Chart(ratings, {
+        type: "bar",
+        data: {
+          labels: data.by_rating.labels,
+          datasets: [
+            { label: words.good, data: data.by_rating.good, backgroundColor: teal },
+            { label: words.neutral, data: data.by_rating.neutral, backgroundColor: blue },
+            { label: words.bad, data: data.by_rating.bad, backgroundColor: amber },
+            { label: words.open, data: data.by_rating.open, backgroundColor: "#ba2121" }
+          ]
+        },
+        options: Object.assign({}, common, { indexAxis: "y", plugins: { legend: { display: true, position: "bottom" } } })
+      });
+    }
     var amounts = document.getElementById("chart-amounts");
     if (amounts) {
       new Chart(amounts, {
