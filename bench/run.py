@@ -36,7 +36,7 @@ from urllib.parse import quote
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 VAR = ROOT / "var" / "bench"
-STEPS = ["prepare", "http", "sweep", "celery", "rematch", "report"]
+STEPS = ["prepare", "http", "sweep", "celery", "rematch", "integrity", "report"]
 HEADERS = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "127.0.0.1"}
 TARGETS = {
     "queue_ratio": 1 / 6,
@@ -456,7 +456,8 @@ def last_page_path(port: int, path: str, cookie: str) -> str:
     return f"{path}{separator}p={max(numbers)}" if numbers else path
 
 
-def wrk(cfg: dict, path: str, cookie: str | None, *, seconds: int | None = None) -> dict:
+def wrk(cfg: dict, path: str, cookie: str | None, *, seconds: int | None = None, script: Path | None = None) -> dict:
+    """Load one address (or, with a script of bench.first_looks, the list of addresses it walks) for some seconds."""
     url = f"http://127.0.0.1:{cfg['port']}{path}"
     duration = seconds or cfg["seconds"]
     command = ["wrk", "-t1", f"-c{cfg['connections']}", f"-d{duration}s", "--latency", "--timeout", "30s"]
@@ -464,15 +465,19 @@ def wrk(cfg: dict, path: str, cookie: str | None, *, seconds: int | None = None)
         command += ["-H", f"{name}: {value}"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
+    if script:
+        command += ["-s", str(script)]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     total = int(re.search(r"(\d+) requests in", output).group(1))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    # A script counts every answer other than 200 (a redirect to the login page would otherwise pass as cheap).
+    not_ok = re.search(r"not 200: (\d+)", output)
     latency = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)", output, re.M))
     return {
         "rps": rps,
         "requests": total,
-        "non_2xx": int(bad.group(1)) if bad else 0,
+        "non_2xx": int(not_ok.group(1)) if not_ok else int(bad.group(1)) if bad else 0,
         "p50": latency.get("50"),
         "p99": latency.get("99"),
         "command": shlex.join([*command, url]).replace(cookie or "\0", "sessionid=…"),
@@ -498,6 +503,7 @@ def http_step(cfg: dict, results: dict) -> None:
     for name, env, suffix in PASSES:
         chosen = pages(subjects) if suffix is None else [p for p in pages(subjects) if p["key"] in ("baseline", *QUEUE)]
         measured += _measure_pages(cfg, subjects, chosen, env, name, suffix)
+    measured += _measure_first_looks(cfg, subjects)
     results["http"] = {"pages": measured, "at": started, "loadavg_before": load_before}
 
 
@@ -563,6 +569,85 @@ def _measure_pages(cfg: dict, subjects: dict, chosen: list[dict], env: dict, nam
     return measured
 
 
+FIRST_LOOK_ENV = {"QUEUE_CACHE_SECONDS": "0", "QUEUE_ROW_CACHE_SECONDS": "0"}
+FIRST_LOOK_SESSIONS = int(os.environ.get("BENCH_FIRST_LOOK_ENTERPRISES", "3000"))
+
+
+def _measure_first_looks(cfg: dict, subjects: dict) -> list[dict]:
+    """Measure each page of bench.first_looks as first rendered: every request another address or person.
+
+    As for the other passes, each page is measured right after a run of /healthz/ in the same server, and its
+    ratios are to that run. The first three addresses of each list are asked for once to check they answer 200,
+    the next tenth is the warm-up, and the rest is measured.
+    """
+    from accounts.models import Enterprise, User
+    from bench import first_looks
+
+    measured = []
+    with Server(cfg, FIRST_LOOK_ENV) as server:
+        enterprises = Enterprise.objects.filter(email__endswith="@bench.example.cn").select_related("owner")
+        owners = [enterprise.owner for enterprise in enterprises.order_by("?")[:FIRST_LOOK_SESSIONS]]
+        reviewer = User.objects.get(username=subjects["reviewer"])
+        say(f"first looks: writing {len(owners) + 1} sessions")
+        cookies = first_looks.signed_in_cookies([reviewer, *owners])
+        try:
+            lists = first_looks.requests_for(subjects, server.port, cookies, last_page_path)
+            baseline = _load(cfg, server, "/healthz/", None)
+            measured.append(
+                {
+                    "key": "baseline_first",
+                    "name": "基线 /healthz/（首次查看一轮）",
+                    "path": "/healthz/",
+                    "pass": "first",
+                }
+                | baseline
+                | {"baseline_rps": baseline["rps"], "baseline_cpu_ms": baseline["cpu_ms_per_request"]}
+                | {"ratio": 1.0, "cpu_ratio": 1.0}
+            )
+            for key, name in first_looks.PAGES:
+                entries = lists[key]
+                for path, cookie in entries[:3]:
+                    status, _content, _c, _h = request(
+                        server.port, "GET", path, headers={"Cookie": cookie} if cookie else {}
+                    )
+                    if status != 200:
+                        raise RuntimeError(f"{key}: {path} answered HTTP {status}; see {VAR / 'gunicorn.log'}")
+                warm_count = max(20, len(entries) // 10)
+                warm, rest = entries[3 : 3 + warm_count], entries[3 + warm_count :]
+                if len(rest) < 2 * warm_count:  # a short list (a small queue): walked again and again
+                    warm = rest = entries
+                say(f"{key} (first looks): {len(rest)} different requests")
+                paired = _load(cfg, server, "/healthz/", None, cfg["pair_seconds"])
+                wrk(cfg, "/", None, seconds=2, script=first_looks.lua_script(VAR / f"{key}-warm.lua", warm, HEADERS))
+                result = _load(cfg, server, "/", None, script=first_looks.lua_script(VAR / f"{key}.lua", rest, HEADERS))
+                entry = {"key": key, "name": name, "path": rest[0][0], "pass": "first", **result}
+                entry["distinct"], entry["wrapped"] = len(rest), result["requests"] > len(rest)
+                entry["baseline_rps"], entry["baseline_cpu_ms"] = paired["rps"], paired["cpu_ms_per_request"]
+                entry["ratio"] = round(result["rps"] / paired["rps"], 3)
+                cpu, baseline_cpu = result["cpu_ms_per_request"], paired["cpu_ms_per_request"]
+                entry["cpu_ratio"] = round(baseline_cpu / cpu, 3) if cpu and baseline_cpu else None
+                measured.append(entry)
+                say(
+                    f"  {result['rps']:.1f} requests/s ({result['requests']} of {len(rest)} different), p50"
+                    f" {result['p50']}, {cpu} ms CPU; baseline just before: {paired['cpu_ms_per_request']} ms CPU"
+                )
+        finally:
+            first_looks.forget_sessions(cookies)
+    return measured
+
+
+def _load(cfg: dict, server: Server, path: str, cookie: str | None, seconds: int | None = None, script=None) -> dict:
+    """wrk against the server, with the web workers' CPU time per request; any answer but 200 (or 3xx without a
+    script) stops the bench."""
+    cpu_before = server.worker_cpu_seconds()
+    result = wrk(cfg, path, cookie, seconds=seconds, script=script)
+    cpu = server.worker_cpu_seconds() - cpu_before
+    result["cpu_ms_per_request"] = round(cpu * 1000 / result["requests"], 2) if result["requests"] else None
+    if result["non_2xx"]:
+        raise RuntimeError(f"{path}: {result['non_2xx']} responses were not as expected under load")
+    return result
+
+
 # Step 3: the deadline sweep.
 
 
@@ -604,6 +689,15 @@ def rematch_step(cfg: dict, results: dict) -> None:
         say(f"  {entry}")
     write_rematch_section(results, cfg["results"])
     say(f"wrote the re-match to {cfg['results']}")
+
+
+def integrity_step(cfg: dict, results: dict) -> None:
+    """Time the integrity links of a submission and the reviewer's reading of them (bench/integrity_bench.py)."""
+    manage(cfg, "migrate", "--no-input", "-v0")  # the enterprises' address and account columns
+    say("integrity links at submission and on the case page, in a process of its own")
+    output = run(cfg, sys.executable, "-m", "bench.integrity_bench", capture=True)
+    results["integrity"] = json.loads(output.strip().splitlines()[-1]) | {"at": _now()}
+    say(f"  {results['integrity']}")
 
 
 # Step 6: RESULTS.md.
@@ -649,9 +743,15 @@ def main(argv: list[str]) -> None:
     if "prepare" in steps:
         prepare(cfg, results)
         save_results(results)
-    if {"http", "sweep", "celery", "rematch"} & set(steps):
+    if {"http", "sweep", "celery", "rematch", "integrity"} & set(steps):
         django_setup(cfg)
-    steps_run = [("http", http_step), ("sweep", sweep_step), ("celery", celery_step), ("rematch", rematch_step)]
+    steps_run = [
+        ("http", http_step),
+        ("sweep", sweep_step),
+        ("celery", celery_step),
+        ("rematch", rematch_step),
+        ("integrity", integrity_step),
+    ]
     for step, function in steps_run:
         if step in steps:
             function(cfg, results)
