@@ -59,3 +59,27 @@ def test_it_refuses_to_run_without_debug(policy_data, settings):
     settings.DEBUG = False
     call_command("setup_demo_cases", verbosity=0)
     assert not Application.objects.exists()
+
+
+def test_the_demo_has_rated_cases_and_a_bad_rating_waiting_for_the_heads_answer(demo):
+    from applications.models import Rectification, ServiceRating
+
+    assert sorted(ServiceRating.objects.values_list("level", flat=True)) == [1, 3, 5]
+    task = Rectification.objects.get()
+    assert task.rating.application.enterprise.owner.email == "qiye@demo.example.cn" and task.responded_at is None
+    assert task.department.staff_users.filter(username="cy-rsj-head", is_head=True).exists()
+
+
+def test_the_demo_owners_profile_is_verified(demo):
+    from applications.models import ProfileVerification
+
+    verification = ProfileVerification.objects.get(enterprise__owner__email="qiye@demo.example.cn")
+    assert verification.verified_by.username == "cy-admin"
+
+
+def test_running_it_again_adds_no_rating_or_verification(demo):
+    from applications.models import ProfileVerification, Rectification, ServiceRating
+
+    call_command("setup_demo_cases", verbosity=0)
+    assert ServiceRating.objects.count() == 3 and Rectification.objects.count() == 1
+    assert ProfileVerification.objects.count() == 1

@@ -20,7 +20,10 @@ from django.utils import timezone
 
 from accounts.credit_code import CHARSET, check_character
 from accounts.models import Enterprise, StaffRole, User
-from applications.models import Application, Status
+from applications.direct.verification import profile_verify
+from applications.models import Application, ProfileVerification, Status
+from applications.models.ratings import RatingLevel
+from applications.ratings.services import rate_service
 from applications.workflow import TransitionError, apply_transition
 from applications.workflow.declarations import required_declarations
 from applications.workflow.safeguards import proposal_pending
@@ -132,11 +135,41 @@ class Command(BaseCommand):
             return
         if Enterprise.objects.filter(name__startswith="演示").exists():
             self.stdout.write("Demo cases are already there.")
+        else:
+            self.password = password
+            self.today = timezone.localdate()
+            made = sum(self._plan_cases(*plan) for plan in PLANS)
+            self.stdout.write(f"Demo cases: {made}; enterprise owner {OWNER_EMAIL} (password {password}).")
+        # Added to demo databases made before them too; each is done once.
+        self._ratings()
+        self._verification()
+
+    def _ratings(self) -> None:
+        """好差评 of Chaoyang's decided cases of 8号 16.: qiye@'s closed case rated 非常不满意 (a rectification task for
+        区人力社保局's head, cy-rsj-head), the paid and the rejected one rated 非常满意 and 基本满意."""
+        measure = Measure.objects.filter(document__number="朝政办发〔2020〕8号", clause="16.").first()
+        chosen = [(OWNER_EMAIL, Status.CLOSED, RatingLevel.VERY_DISSATISFIED, "材料被退回两次，每次只说明一项问题。")]
+        chosen += [
+            ("qiye-chaoyang-11@demo.example.cn", Status.DISBURSED, RatingLevel.VERY_SATISFIED, "办理很快。"),
+            ("qiye-chaoyang-3@demo.example.cn", Status.REJECTED, RatingLevel.NEUTRAL, ""),
+        ]
+        for email, status, level, comment in chosen:
+            owner = User.objects.filter(email=email).first()
+            case = Application.objects.filter(
+                enterprise__owner=owner, measure=measure, status=status, ratings__isnull=True
+            ).first()
+            if owner is not None and case is not None:
+                rate_service(application=case, user=owner, level=level, comment=comment)
+
+    def _verification(self) -> None:
+        """qiye@'s profile verified by Chaoyang's administrator (cy-admin): what a 免申即享 list reads."""
+        owner = User.objects.filter(email=OWNER_EMAIL).select_related("enterprise").first()
+        verifier = User.objects.filter(username="cy-admin").first()
+        if owner is None or verifier is None or ProfileVerification.objects.filter(enterprise=owner.enterprise_id):
             return
-        self.password = password
-        self.today = timezone.localdate()
-        made = sum(self._plan_cases(*plan) for plan in PLANS)
-        self.stdout.write(f"Demo cases: {made}; enterprise owner {OWNER_EMAIL} (password {password}).")
+        profile_verify(
+            user=verifier, credit_code=owner.enterprise.credit_code, evidence="演示：营业执照及纳税申报表核对一致。"
+        )
 
     def _plan_cases(self, district_name, measure_filter, inputs, reviewer_name, finance_name, stages) -> int:
         district = District.objects.filter(name=district_name).first()
