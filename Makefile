@@ -64,7 +64,19 @@ bench: venv ## Benchmarks at a million cases on a database of its own (portal_be
 		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
 	$(PY) -m bench.run
 
+$(VENV)/.loadtest-installed: $(VENV)/.installed bench/load/requirements.txt
+	$(PY) -m pip install --quiet -r bench/load/requirements.txt
+	touch $@
+
+loadtest: $(VENV)/.loadtest-installed ## Deadline-day load test (Locust), one node and two behind nginx; writes bench/LOAD.md
+	@command -v redis-server >/dev/null && { command -v nginx >/dev/null || test -x /usr/sbin/nginx; } || { \
+		export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq redis-server nginx >/dev/null; }
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -n 1)" main start
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || \
+		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+	$(PY) -m bench.load
+
 clean: ## Remove the virtualenv and everything under var/
 	rm -rf $(VENV) var
 
-.PHONY: help venv setup run test lint messages check-data bench clean
+.PHONY: help venv setup run test lint messages check-data bench loadtest clean

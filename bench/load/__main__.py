@@ -1,0 +1,5 @@
+import sys
+
+from bench.load.run import main
+
+main(sys.argv[1:])
