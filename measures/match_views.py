@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from accounts.models import BeneficiaryKind, Certification, Ownership
 from applications.models import Ban
 
+from .match_cards import attach_cards
 from .matching import MIGHT, NOT, QUALIFIES, Facts, facts_for_enterprise, kept_measures_for_matching, match_measures
 from .models import District, Measure
 from .sme import Figure, classify
@@ -167,6 +168,7 @@ def my_matches(request: HttpRequest) -> HttpResponse:
         enterprise, bans={b.district_id: (b.ends_on, b.quote or b.decision_number) for b in bans}
     )
     context = _grouped(request, facts, MatchFilterForm(request.GET or None))
+    attach_cards(context["groups"], from_profile=True)
     context.update(enterprise=enterprise, classification=enterprise.sme_classification(), bans=bans)
     return render(request, "measures/matching.html", context)
 
@@ -179,5 +181,6 @@ def public_check(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         facts = form.facts()
         context.update(_grouped(request, facts, MatchFilterForm(request.GET)))
+        attach_cards(context["groups"], from_profile=False)
         context["classification"] = form.classification()
     return render(request, "measures/matching_public.html", context)

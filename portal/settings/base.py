@@ -241,6 +241,9 @@ QUEUE_CACHE_SECONDS = env.int("QUEUE_CACHE_SECONDS", default=60)
 # Seconds an unused rendered row of the queue is kept; a row's key holds everything it shows, so a change makes a new
 # key rather than a stale row (applications/queue_cache.py). 0 turns it off.
 QUEUE_ROW_CACHE_SECONDS = env.int("QUEUE_ROW_CACHE_SECONDS", default=900)
+# Seconds an unused rendered card of the matching page is kept; shared by every enterprise whose match of that measure
+# reads the same, and its key holds all the card shows (measures/match_cards.py). 0 turns it off.
+MATCH_CARD_CACHE_SECONDS = env.int("MATCH_CARD_CACHE_SECONDS", default=900)
 SWEEP_CHUNK_PAUSE = env.float("SWEEP_CHUNK_PAUSE", default=0)  # seconds between chunks; tests use it, production not
 
 # The audit trail (README "Security"): the events' hash chain is keyed with this (HMAC-SHA256; required in production,
