@@ -8,12 +8,13 @@ import datetime
 from collections import Counter
 
 from django.db import transaction
+from django.urls import reverse
 
 from accounts.models import User
 
 from ..models import Notice, NoticeKind, Rectification
 from ..notices.outbox import build_notice, write_notices
-from ..notices.recipients import admin_link, admins_of, emails
+from ..notices.recipients import absolute_link, admins_of, emails
 
 REMIND_DAYS_BEFORE = 3
 
@@ -30,7 +31,12 @@ def _notice(task: Rectification, kind: str, audience: str, recipients: list[str]
         "rating": task.rating,
         "due_on": task.due_on,
         "department": task.department,
-        "link": admin_link(application),
+        # The heads are sent to the answer page; the administrators to the task, which they follow up.
+        "link": absolute_link(
+            reverse("admin:applications_rectification_respond", args=[task.pk])
+            if kind == NoticeKind.WAITING_OVERDUE
+            else reverse("admin:applications_rectification_change", args=[task.pk])
+        ),
     }
     return build_notice(
         "rectification", context, recipients, kind=kind, audience=audience, application=application, due_on=task.due_on

@@ -93,3 +93,35 @@ def test_the_head_answers_a_bad_rating_and_the_enterprise_is_told_and_rates_the_
     assert "已优化审核流程" in client.get(url).content.decode()
     client.post(url, {"level": "4"})
     assert ServiceRating.objects.get(application=closed_case, stage=RatingStage.RESPONSE).level == 4
+
+
+def test_an_unanswered_bad_rating_reminds_the_head_then_escalates_to_the_district_admins_once_each(
+    owner, closed_case, head, district_admin
+):
+    from collections import Counter
+
+    from applications.deadlines.rectifications import rectification_reminders
+    from applications.models import Notice
+
+    admin = district_admin
+    rating = rate_service(application=closed_case, user=owner, level=RatingLevel.DISSATISFIED, comment="等待太久")
+    task = Rectification.objects.get(rating=rating)
+    stats = Counter()
+
+    rectification_reminders(task.due_on - datetime.timedelta(days=10), stats)
+    assert not Notice.objects.filter(application=closed_case, audience__in=["head", "staff"]).exists()
+
+    for _night in range(2):  # the sweep runs every night: one reminder, however many nights
+        rectification_reminders(task.due_on - datetime.timedelta(days=2), stats)
+    [reminder] = Notice.objects.filter(application=closed_case, audience="head")
+    assert reminder.recipients == [head.email] and "等待太久" in reminder.body
+    assert reverse("admin:applications_rectification_respond", args=[task.pk]) in reminder.body
+
+    for _night in range(2):
+        rectification_reminders(task.due_on + datetime.timedelta(days=1), stats)
+    [escalation] = [
+        n for n in Notice.objects.filter(application=closed_case, audience="staff") if admin.email in n.recipients
+    ]
+    assert "整改答复期限已过" in escalation.body
+    assert reverse("admin:applications_rectification_change", args=[task.pk]) in escalation.body
+    assert stats == Counter(rectifications_reminded=1, rectifications_escalated=1)
