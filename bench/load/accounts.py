@@ -108,14 +108,18 @@ def enterprise_plans(count: int, tries: int = 12) -> list[dict]:
     Enterprise.objects.filter(pk__in=enterprises.order_by("pk").values("pk")[: count * 4]).update(
         claim_status="verified"
     )
+    worked: dict[int, int] = {}  # measure id -> enterprises it was planned for
     for index, enterprise in enumerate(enterprises.order_by("pk")[: count * 4]):
         if len(plans) >= count:
             break
         enterprise.claim_status = "verified"
-        for offset in range(min(tries, len(measures))):
-            measure = measures[(index * 7 + offset) % len(measures)]
+        # One measure in turn (so the plans spread over the library), then those that worked for others.
+        rotating = [measures[(index * 7 + k) % len(measures)] for k in range(min(tries, len(measures)))]
+        proven = sorted((m for m in measures if m.pk in worked), key=lambda m: -worked[m.pk])
+        for measure in list(dict.fromkeys([*rotating[:1], *proven[:4], *rotating[1:]]))[:tries]:
             if _submittable(enterprise, enterprise.owner, measure, forms[measure.pk], today):
                 plans.append({"username": enterprise.owner.username, **forms[measure.pk]})
+                worked[measure.pk] = worked.get(measure.pk, 0) + 1
                 break
     return plans
 

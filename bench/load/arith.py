@@ -73,3 +73,28 @@ def deliveries(expected: Iterable[tuple], delivered: Iterable[tuple]) -> dict:
         # Messages of notices the run did not cause (an older notice sent meanwhile): reported, not counted twice.
         "other": sum(n for key, n in sent.items() if key not in owed),
     }
+
+
+def nodes_for(
+    *,
+    users: int,
+    submissions_per_second: float,
+    requests_per_user_second: float,
+    web_ms_per_request: float,
+    db_ms_per_request: float,
+    web_ms_per_submission: float,
+    db_ms_per_submission: float,
+    cores_per_node: int,
+    utilisation: float = 0.6,
+) -> dict:
+    """The web nodes and database cores a load needs, from CPU milliseconds measured per request and per submission
+    (the pages of one submission together), each node's cores kept at `utilisation` (headroom for bursts)."""
+    browsing = users * requests_per_user_second
+    web_cores = (browsing * web_ms_per_request + submissions_per_second * web_ms_per_submission) / 1000
+    db_cores = (browsing * db_ms_per_request + submissions_per_second * db_ms_per_submission) / 1000
+    return {
+        "requests_per_second": browsing,
+        "web_cores": web_cores,
+        "web_nodes": math.ceil(web_cores / (cores_per_node * utilisation)),
+        "db_cores": db_cores,
+    }

@@ -80,7 +80,13 @@ class Portal(HttpUser):
             for name, value in response.cookies.items():
                 self.cookies[name] = value
             if response.status_code not in expect:
-                response.failure(f"HTTP {response.status_code} (expected {expect}) {path}")
+                error = re.search(
+                    r'class="(?:errornote|errorlist|alert alert-danger)[^"]*"[^>]*>(.{0,160})', response.text
+                )
+                said = re.sub(r"<[^>]+>", " ", error.group(1)).strip() if error else ""
+                response.failure(
+                    f"HTTP {response.status_code} (expected {expect}) {re.sub(r'[0-9]+', 'N', path)} {said}"
+                )
             else:
                 response.success()
             return response
@@ -237,7 +243,7 @@ class Staff(Portal):
         if form.status_code != 200:
             return  # taken by a colleague meanwhile: the portal sends back to the case page
         fields = form_fields(form.text, path)
-        extra = {"comment": fields.get("comment") or "负载测试：请补充材料。"}
+        extra = {"comment": (fields.get("comment") or "").strip() or "负载测试：请补充材料。"}
         if "amount" in fields and not fields["amount"]:
             extra["amount"] = "1000.00"
         if "bank_reference" in fields:

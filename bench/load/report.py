@@ -7,9 +7,22 @@ from collections import defaultdict
 from pathlib import Path
 
 from bench import run as bench
-from bench.load.arith import P95_LIMIT_MS, percentile, step_ok, sustainable
+from bench.load.arith import P95_LIMIT_MS, nodes_for, percentile, step_ok, sustainable
 
 BARE = "bare /healthz/"
+# The pages one submission goes through (bench/load/locustfile.py Enterprise.submit), in order.
+SUBMISSION = [
+    "start form",
+    "start",
+    "application form",
+    "save draft + PDF",
+    "application form",
+    "to review",
+    "confirm page",
+    "submit",
+    "my case",
+]
+NODE_CORES = 8  # the production web node of DEPLOY.md
 TARGET_RATIO = 10  # a page's uncached web CPU within 10× the bare view's (issue 22); a submission within 20×
 
 
@@ -177,6 +190,66 @@ def _ledger_lines(run: dict) -> list[str]:
     return lines
 
 
+def capacity(run: dict) -> dict | None:
+    """What the run's sustainable step (or its first) measured per request and per submission, and what 5,000
+    concurrent users and 50 submissions a second would need from it."""
+    var = Path(run["var"])
+    steps, _rows = read_requests(var)
+    step = sustainable(steps) or (steps[0] if steps else None)
+    if step is None:
+        return None
+    table = {row["page"]: row for row in page_table(step, read_web(var))}
+    served = [r for r in read_web(var) if step["start"] <= r[0] <= step["start"] + step["seconds"] + 5]
+    if not served:
+        return None
+    web_ms = sum(r[2] for r in served) / len(served)
+    db_ms = sum(r[3] for r in served) / len(served)
+    sub_web = sum(table[p]["web_cpu_ms"] or 0 for p in SUBMISSION if p in table)
+    sub_db = sum(table[p]["db_cpu_ms"] or 0 for p in SUBMISSION if p in table)
+    per_user = len(step["times"]) / step["seconds"] / step["users"]
+    need = nodes_for(
+        users=5000,
+        submissions_per_second=50,
+        requests_per_user_second=per_user,
+        web_ms_per_request=web_ms,
+        db_ms_per_request=db_ms,
+        web_ms_per_submission=sub_web,
+        db_ms_per_submission=sub_db,
+        cores_per_node=NODE_CORES,
+    )
+    return {
+        "users": step["users"],
+        "rps": len(step["times"]) / step["seconds"],
+        "per_user": per_user,
+        "web_ms": web_ms,
+        "db_ms": db_ms,
+        "sub_web": sub_web,
+        "sub_db": sub_db,
+        **need,
+    }
+
+
+def _capacity_lines(run: dict) -> list[str]:
+    c = capacity(run)
+    if c is None:
+        return []
+    return [
+        "## 容量推算（DEPLOY.md 引用这些数）",
+        "",
+        f"- 一个节点（本机 {bench.machine()['cpus']} 核，gunicorn 2 workers，与 PostgreSQL、Redis、Locust 同机）可承受 "
+        f"{c['users']} 个并发用户，{c['rps']:.1f} 请求/秒。",
+        f"- 该步每个用户 {c['per_user']:.3f} 请求/秒；每次请求平均 Web CPU {c['web_ms']:.1f} ms、数据库 CPU "
+        f"{c['db_ms']:.1f} ms；一次提交（{len(SUBMISSION)} 个请求）共 Web CPU {c['sub_web']:.0f} ms、数据库 CPU "
+        f"{c['sub_db']:.0f} ms。",
+        f"- 5,000 个并发用户：5,000 × {c['per_user']:.3f} = {c['requests_per_second']:.0f} 请求/秒 × "
+        f"{c['web_ms']:.1f} ms；另加 50 次提交/秒 × {c['sub_web']:.0f} ms；合计 Web CPU {c['web_cores']:.1f} 核。"
+        f"每个 Web 节点 {NODE_CORES} 核、按 60 % 利用率计：**{c['web_nodes']} 个 Web 节点**。",
+        f"- 数据库 CPU：{c['requests_per_second']:.0f} × {c['db_ms']:.1f} ms + 50 × {c['sub_db']:.0f} ms = "
+        f"**{c['db_cores']:.1f} 核**（主库；只读页面可分到流复制备库）。",
+        "",
+    ]
+
+
 def write_load_report(cfg: dict, runs: list[dict], started: str) -> None:
     m = bench.machine()
     first = runs[0]["cast"] if runs else {}
@@ -210,5 +283,7 @@ def write_load_report(cfg: dict, runs: list[dict], started: str) -> None:
     ]
     for run in runs:
         lines += _topology_lines(run)
+    if runs:
+        lines += _capacity_lines(runs[0])
     cfg["load_results"].parent.mkdir(parents=True, exist_ok=True)
     cfg["load_results"].write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -11,7 +11,7 @@ workers; two nodes are two gunicorn instances and two workers behind nginx (benc
 
 Environment: LOAD_STEPS (10,20,40,80 users), LOAD_STEP_SECONDS (60), LOAD_SPAWN_RATE (5 users/s), LOAD_STOP_EARLY
 (1: stop after the first step over the line), LOAD_TOPOLOGIES (1,2), LOAD_ENTERPRISES (enterprise accounts readied,
-300), LOAD_STAFF_COPIES (copies of each generated reviewer and finance officer, 2), LOAD_PORT (8780),
+a third of the last step and 10), LOAD_STAFF_COPIES (copies of each generated reviewer and finance officer, 2), LOAD_PORT (8780),
 LOAD_REDIS_URL (redis://127.0.0.1:6379/12), LOAD_RESULTS (bench/LOAD.md at the full size, var/loadtest/<db>/LOAD.md
 otherwise), LOAD_DRAIN_SECONDS (300).
 """
@@ -43,15 +43,17 @@ def load_config() -> dict:
     source = url.path.lstrip("/")
     var = ROOT / "var" / "loadtest" / source
     full = cfg["applications"] == 1_000_000
+    steps = [int(n) for n in env.get("LOAD_STEPS", "10,20,40,80").split(",")]
     return cfg | {
         "source_database": source,
         "database_url": url._replace(path=f"/{source}_load").geturl(),
         "redis_url": env.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/12"),
         "port": int(env.get("LOAD_PORT", "8780")),
-        "steps": [int(n) for n in env.get("LOAD_STEPS", "10,20,40,80").split(",")],
+        "steps": steps,
         "step_seconds": int(env.get("LOAD_STEP_SECONDS", "60")),
         "topologies": [int(n) for n in env.get("LOAD_TOPOLOGIES", "1,2").split(",")],
-        "enterprises_cast": int(env.get("LOAD_ENTERPRISES", "300")),
+        # Enterprise users are 4 of every 12 (the weights of bench/load/locustfile.py), each needs an account.
+        "enterprises_cast": int(env.get("LOAD_ENTERPRISES", str(max(steps) // 3 + 10))),
         "staff_copies": int(env.get("LOAD_STAFF_COPIES", "2")),
         "drain_seconds": int(env.get("LOAD_DRAIN_SECONDS", "300")),
         "var": var,

@@ -9,7 +9,7 @@ from django.core import mail
 from django.db import connection
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from bench.load.arith import StepWindow, deliveries, ledger, percentile, step_ok, sustainable
+from bench.load.arith import StepWindow, deliveries, ledger, nodes_for, percentile, step_ok, sustainable
 from bench.load.forms import PDF, form_fields
 from bench.load.totp import totp
 from tests.conftest import require_service
@@ -127,3 +127,19 @@ def test_every_enterprise_readied_for_the_load_test_can_submit_the_form_it_was_g
                 )
         services.application_submit(application_id=application.pk, user=enterprise.owner)
         assert Application.objects.get(pk=application.pk).status == "submitted"
+
+
+def test_nodes_are_counted_from_cpu_per_request_with_headroom():
+    need = nodes_for(
+        users=5000,
+        submissions_per_second=50,
+        requests_per_user_second=0.4,
+        web_ms_per_request=20,
+        db_ms_per_request=4,
+        web_ms_per_submission=200,
+        db_ms_per_submission=40,
+        cores_per_node=8,
+        utilisation=0.5,
+    )
+    # 2,000 requests/s × 20 ms + 50 × 200 ms = 50 cores of web CPU; 8-core nodes kept half busy: 13 nodes.
+    assert need == {"requests_per_second": 2000, "web_cores": 50, "web_nodes": 13, "db_cores": 10}
