@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import Enterprise, User
 from applications.admin.cases import ApplicationAdmin
 from applications.admin.pagination import CappedPaginator
-from applications.models import Application
+from applications.models import Application, Event
 from bench.generate import generate
 from tests.conftest import require_service
 
@@ -161,3 +161,34 @@ def test_the_health_check_answers_ok_without_touching_the_database(client):
     assert response.status_code == 200
     assert response.content == b"ok"
     assert len(queries) == 0
+
+
+def _case_in(reviewer: User, status: str, *, most: bool):
+    """The case of the reviewer's queue in that state with the most (or fewest) events and cases of its enterprise."""
+    cases = (
+        user_queue(reviewer)
+        .filter(status=status)
+        .annotate(events_n=Count("events", distinct=True), cases_n=Count("enterprise__applications", distinct=True))
+    )
+    order = ["-cases_n", "-events_n"] if most else ["cases_n", "events_n"]
+    return cases.order_by(*order, "pk").first()
+
+
+@pytest.mark.parametrize("which", [0, 1, 2])
+def test_it_shows_a_case_to_its_reviewer_with_the_same_queries_however_much_history_there_is(client, grow, which):
+    grow(20, 150)
+    reviewer = biggest_queue_reviewer()
+    # The three commonest states of the queue (a case page asks for more in some states: a ban, a finding).
+    states = user_queue(reviewer).values("status").annotate(n=Count("id")).order_by("-n", "status")
+    status = [row["status"] for row in states][which]
+    small_case = _case_in(reviewer, status, most=False)
+    _small, small_queries = fetch(client, reviewer, f"{QUEUE}{small_case.pk}/change/")
+    grow(20, 1500)  # the same enterprises with ten times the cases: more earlier awards, open cases, events
+    large_case = _case_in(reviewer, status, most=True)
+    assert large_case.cases_n > small_case.cases_n
+    # And a longer history, each entry by another member of staff (the table names each one).
+    for person in User.objects.filter(username__startswith="bench-rev-")[:8]:
+        Event(application=large_case, actor=person, action="note", action_label="备注", to_status=status).save()
+    large, large_queries = fetch(client, reviewer, f"{QUEUE}{large_case.pk}/change/")
+    assert len(large_queries) == len(small_queries), "\n".join(large_queries)
+    assert large_case.reference in large.content.decode()
