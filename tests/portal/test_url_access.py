@@ -506,3 +506,17 @@ def test_the_lead_reviewer_applies_the_same_bulk_action(world, db):
     client_for(world, REVIEWER_LEAD).post(reverse("admin:applications_application_changelist"), data)
     statuses = set(Application.objects.filter(pk__in=[world.app_a.pk, world.submitted_b.pk]).values_list("status"))
     assert statuses == {("under_review",)}
+
+
+@pytest.mark.parametrize("role", [StaffRole.REVIEWER, StaffRole.FINANCE, StaffRole.DISTRICT_ADMIN, StaffRole.AUDITOR])
+def test_another_districts_staff_find_no_decision_letter(world, db, role):
+    """The table's staff are all of Chaoyang: a member of Mentougou's staff, in each role (a reviewer of the same
+    department's name, its head), gets a 404 for a Chaoyang case's 批准决定书, as for any case it may not see."""
+    mentougou = District.objects.get(name="门头沟区")
+    department = Department.objects.filter(district=mentougou, name=world.department.name).first()
+    person = StaffUserFactory(role=role, staff_district=mentougou, department=department, is_head=True)
+    client = Client()
+    client.force_login(person)
+    letter = reverse("applications:letter", args=[world.paid_b.pk, world.approval_b.pk])
+    assert client.get(letter).status_code == 404
+    assert client_for(world, ENTERPRISE_B).get(letter)["Content-Type"] == "application/pdf"  # the letter is there
