@@ -34,6 +34,8 @@ class NoticeKind(models.TextChoices):
     MEASURE_DIGEST = "measure_digest", _("新措施订阅提醒")
     DIRECT_LIST = "direct_list", _("免申即享名单待审批")
     DIRECT_OFFER = "direct_offer", _("免申即享确认通知")
+    PROPOSAL_APPROVAL = "proposal_approval", _("拟支持金额待负责人同意")
+    DIRECT_OFFER_DUE = "direct_offer_due", _("免申即享确认期限将届满")
 
 
 class NoticeQuerySet(models.QuerySet):

@@ -10,7 +10,7 @@ from ..letters.render import letter_title
 from ..models import Event, Notice, NoticeKind
 from ..workflow.signals import transition_applied
 from .outbox import build_notice, write_notices
-from .recipients import absolute_link, admin_link, enterprise_emails, staff_recipients
+from .recipients import absolute_link, admin_link, approvers_of, enterprise_emails, staff_recipients
 
 
 @receiver(transition_applied, dispatch_uid="notices.event_notices")
@@ -19,7 +19,8 @@ def on_transition_applied(sender, event: Event, **kwargs) -> None:
 
 
 def event_notices(event: Event) -> list[Notice]:
-    """Write the e-mails about one workflow event, to the enterprise and to the staff whose queue it reaches.
+    """Write the e-mails about one workflow event, to the enterprise and to the staff whose queue it reaches (and,
+    for a proposal above the engine's figure, to the heads who must approve it).
 
     The enterprise's e-mail of a decision carries its letter (批准决定书, 拨付通知, …), printed at sending from the
     facts frozen here."""
@@ -52,4 +53,24 @@ def event_notices(event: Event) -> list[Notice]:
     ]
     if staff := staff_recipients(event):
         notices.append(build_notice("staff", context, staff, audience=Notice.Audience.STAFF, **common))
+    if event.action == "final_review_pass" and application.proposal_needs_approval:
+        notices.append(proposal_notice(event, context))
     return write_notices(notices)
+
+
+def proposal_notice(event: Event, context: dict) -> Notice:
+    """Return the e-mail to the people who may approve a proposal above the engine's figure (safeguards): without
+    their approval the case cannot enter 公示."""
+    application = event.application
+    proposer = event.actor
+    context = {**context, "proposer": (proposer.get_full_name() or proposer.username) if proposer else ""}
+    return build_notice(
+        "proposal_approval",
+        context,
+        approvers_of(application, proposer),
+        kind=NoticeKind.PROPOSAL_APPROVAL,
+        audience=Notice.Audience.HEAD,
+        application=application,
+        event=event,
+        due_on=timezone.localdate(event.created_at),
+    )

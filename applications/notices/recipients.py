@@ -1,5 +1,5 @@
-"""Who is told: the enterprise's users, the reviewers of the lead departments, the district's finance and
-administrators; and the absolute links that e-mails carry."""
+"""Who is told: the enterprise's users, the reviewers of the lead departments and their heads, the district's finance
+and administrators; and the absolute links that e-mails carry."""
 
 from __future__ import annotations
 
@@ -43,6 +43,12 @@ def reviewers_of(application: Application) -> QuerySet[User]:
     return district_staff(application.district_id).filter(role=StaffRole.REVIEWER, department__in=departments)
 
 
+def heads_of(application: Application, *, besides: User | None = None) -> QuerySet[User]:
+    """Return the heads (负责人) of the case's lead departments in its district, but the person named."""
+    heads = reviewers_of(application).filter(is_head=True)
+    return heads.exclude(pk=besides.pk) if besides is not None else heads
+
+
 def finance_of(district_id: int) -> QuerySet[User]:
     return district_staff(district_id).filter(role=StaffRole.FINANCE)
 
@@ -53,6 +59,12 @@ def admins_of(district_id: int) -> QuerySet[User]:
 
 def emails(users: QuerySet[User]) -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
+
+
+def approvers_of(application: Application, proposer: User | None) -> list[str]:
+    """Return who may approve a proposal above the engine's figure: the lead departments' heads other than the
+    proposer, or, where none is recorded, the district's administrators (who may approve it too)."""
+    return emails(heads_of(application, besides=proposer)) or emails(admins_of(application.district_id))
 
 
 def staff_recipients(event: Event) -> list[str]:
