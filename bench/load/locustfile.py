@@ -4,7 +4,7 @@ Run by `python -m bench.load` (which starts the portal and reads what this write
 cast (accounts, submission plans, authenticator keys) is read from LOAD_CAST, every request is appended to
 LOAD_REQUESTS (time, step, page, milliseconds, failed) and every submission the portal acknowledged to LOAD_LEDGER.
 
-The ramp (LoadShape) runs LOAD_STEPS users (10,20,40,80), LOAD_STEP_SECONDS each, and stops after the first step
+The ramp (LoadShape) runs LOAD_STEPS users (10,20,40,80,160), LOAD_STEP_SECONDS each, and stops after the first step
 whose p95 is over a second or that had a failure (LOAD_STOP_EARLY=0 runs every step).
 """
 
@@ -25,12 +25,13 @@ from bench.load.forms import PDF, form_fields
 from bench.load.totp import totp
 
 CAST = json.loads(open(os.environ.get("LOAD_CAST", "var/loadtest/cast.json"), encoding="utf-8").read())
-STEPS = [int(n) for n in os.environ.get("LOAD_STEPS", "10,20,40,80").split(",")]
+STEPS = [int(n) for n in os.environ.get("LOAD_STEPS", "10,20,40,80,160").split(",")]
 STEP_SECONDS = int(os.environ.get("LOAD_STEP_SECONDS", "60"))
 SPAWN_RATE = float(os.environ.get("LOAD_SPAWN_RATE", "5"))
 STOP_EARLY = os.environ.get("LOAD_STOP_EARLY", "1") == "1"
 QUEUE = "/admin/applications/application/"
 SEARCH_TERMS = ["补贴", "贷款贴息", "房租", "高新技术", "专精特新", "稳岗", "研发", "首贷", "人才", "上市"]
+NAMES = ["华信", "中科", "京通", "金桥", "博远", "蓝海", "天合", "恒泰", "智联", "云帆"]  # bench.generate's names
 INDUSTRIES = ["软件和信息技术服务业", "批发业", "零售业", "工业", "餐饮业"]
 NEXT = {kind: itertools.count() for kind in ("enterprises", "reviewers", "finance", "ip")}
 WINDOW = StepWindow()
@@ -211,22 +212,31 @@ class Staff(Portal):
         if index >= len(people):
             raise RuntimeError(f"the cast has {len(people)} {self.cast_key}; raise LOAD_STAFF_COPIES")
         self.device = people[index]
-        self.pages = {}
+        self.pages, self.seen, self.measures = {}, set(), set()
         self.sign_in(self.device["username"], self.device)
 
     def look(self, query: dict) -> list[int]:
-        """Open a page of the queue not seen before (a filter, a page number), return the cases on it."""
+        """Open a page of the queue this person has not opened before if there is one (a filter, a page number:
+        a first look, not a reload), return the cases on it."""
         key = urlencode(query)
-        if key in self.pages and self.pages[key] > 1:
-            query = query | {"p": random.randint(1, self.pages[key])}
-        page = self.call("GET", f"{QUEUE}?{urlencode(query)}", "queue (filtered page)")
+        unseen = [n for n in range(1, self.pages.get(key, 1) + 1) if (key, n) not in self.seen]
+        number = random.choice(unseen) if unseen else random.randint(1, self.pages.get(key, 1))
+        self.seen.add((key, number))
+        page = self.call("GET", f"{QUEUE}?{urlencode(query | ({'p': number} if number > 1 else {}))}", "queue page")
         numbers = [int(n) for n in re.findall(r"[?&](?:amp;)?p=(\d+)", page.text)]
         self.pages[key] = max(numbers, default=1)
+        self.measures.update(re.findall(r"measure__id__exact=(\d+)", page.text))
         return [int(n) for n in re.findall(r"/admin/applications/application/(\d+)/change/", page.text)]
 
     @task(4)
     def browse(self):
-        self.look(random.choice(self.filters))
+        """The queue as a person narrows it: a status, one of the measures it lists, a name searched for."""
+        query = random.choice(self.filters)
+        if self.measures and random.random() < 0.3:
+            query = query | {"measure__id__exact": random.choice(sorted(self.measures))}
+        elif random.random() < 0.15:
+            query = query | {"q": random.choice(NAMES)}
+        self.look(query)
 
     @task(3)
     def work_a_case(self):

@@ -116,18 +116,18 @@ def _topology_lines(run: dict) -> list[str]:
     best = sustainable(steps)
     nodes = run["nodes"]
     title = (
-        "一个节点（1 gunicorn ×2 workers，1 Celery worker ×2）"
+        "One node (1 gunicorn × 2 workers, 1 Celery worker × 2 processes)"
         if nodes == 1
-        else (f"{nodes} 个节点（{nodes} gunicorn ×2 workers，{nodes} Celery workers ×2，nginx 轮询）")
+        else f"{nodes} nodes ({nodes} gunicorn × 2 workers, {nodes} Celery workers × 2 processes, nginx round robin)"
     )
     lines = [
         f"## {title}",
         "",
-        "| 步 | 并发用户 | 请求/秒 | p50 ms | p95 ms | p99 ms | 失败 | 结论 |",
+        "| Step | Users | Requests/s | p50 ms | p95 ms | p99 ms | Failures | Verdict |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for step in steps:
-        verdict = "可承受" if step_ok(step["times"], step["failures"]) else "超线"
+        verdict = "carried" if step_ok(step["times"], step["failures"]) else "over the line"
         lines.append(
             f"| {step['index'] + 1} | {step['users']} | {len(step['times']) / step['seconds']:.1f} | "
             f"{_f(percentile(step['times'], 0.5), 0)} | {_f(percentile(step['times'], 0.95), 0)} | "
@@ -137,11 +137,17 @@ def _topology_lines(run: dict) -> list[str]:
     if best:
         rate = len(best["times"]) / best["seconds"]
         lines.append(
-            f"**可承受负载：{best['users']} 个并发用户，{rate:.1f} 请求/秒**（p95 < {P95_LIMIT_MS:.0f} ms，0 失败）。"
+            f"**Sustainable: {best['users']} concurrent users, {rate:.1f} requests/s** "
+            f"(p95 < {P95_LIMIT_MS:.0f} ms, no failure)."
         )
     else:
-        lines.append("**可承受负载：第一步即超线**（见下表）。")
+        lines.append("**Sustainable: none, the first step was already over the line** (its pages below).")
     shown = best or (steps[0] if steps else None)
+    if nodes > 1:
+        lines.append(
+            "The instances share this machine's cores with each other, nginx and Locust: this run shows that nothing "
+            "lives in one process (the checks below), not what two machines carry."
+        )
     lines.append("")
     if shown:
         lines += _page_lines(shown, web)
@@ -151,9 +157,10 @@ def _topology_lines(run: dict) -> list[str]:
 
 def _page_lines(step: dict, web: list[tuple]) -> list[str]:
     lines = [
-        f"每页（第 {step['index'] + 1} 步，{step['users']} 个用户，{step['seconds']:.0f} 秒）：",
+        f"Per page (step {step['index'] + 1}, {step['users']} users, {step['seconds']:.0f} s):",
         "",
-        "| 页面 | 请求 | 请求/秒 | p50 | p95 | p99 | 失败 | Web CPU ms/次 | 数据库 CPU ms/次 | 缓存命中 | Web CPU ÷ 基线 |",
+        "| Page | Requests | Req/s | p50 ms | p95 ms | p99 ms | Failures | Web CPU ms | DB CPU ms | Cache hits"
+        " | Web CPU ÷ bare |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in page_table(step, web):
@@ -165,27 +172,41 @@ def _page_lines(step: dict, web: list[tuple]) -> list[str]:
             f"{_f(row['p99'], 0)} | {row['failures']} | {_f(row['web_cpu_ms'], 2)} | {_f(row['db_cpu_ms'], 2)} | "
             f"{_f(row['cache_hit'] and row['cache_hit'] * 100, 0, ' %')} | {_f(ratio, 1, '×')}{mark} |"
         )
+    lines.append("")
+    lines.append(
+        "Sign-in's web CPU is the password hash (Django's PBKDF2, by design); the queue's cache hits count the "
+        "session's read too. A page's DB CPU is that of the backend serving the worker's connection."
+    )
     return [*lines, ""]
 
 
 def _ledger_lines(run: dict) -> list[str]:
+    web = read_web(Path(run["var"]))
+    served, hooked = len(web), sum(r[2] for r in web) / max(len(web), 1)
     ledger = run["ledger"]
     subs, msgs = ledger["submissions"], ledger["messages"]
     lines = [
-        "账目（ledger）：",
+        "Ledger:",
         "",
-        f"- 提交：门户确认 {subs['acknowledged']} 件，数据库中已提交 {subs['acknowledged'] - subs['lost']} 件 —— "
-        f"**lost {subs['lost']}**，同一件确认两次 {subs['acknowledged_twice']}。",
-        f"- 通知：本轮产生 {ledger['notices']} 条（状态 {ledger['notice_states']}），应发邮件 {msgs['owed']} 封，"
-        f"Celery 排空后实发 {msgs['delivered']} 封 —— **lost {msgs['lost']}, duplicated {msgs['duplicated']}**"
-        f"（其他通知的邮件 {msgs['other']} 封）。排空用时 {run['drain_seconds']} 秒。",
-        f"- Web CPU（/proc，gunicorn workers 全程）：{run['web_cpu_seconds']} 秒。",
+        f"- Submissions: {subs['acknowledged']} acknowledged by the portal, "
+        f"{subs['acknowledged'] - subs['lost']} in the database as submitted: **lost {subs['lost']}**, "
+        f"acknowledged twice {subs['acknowledged_twice']}.",
+        f"- Notices: {ledger['notices']} written during the run (states {ledger['notice_states']}), owing "
+        f"{msgs['owed']} messages; after the workers drained ({run['drain_seconds']} s) the mail backend had "
+        f"{msgs['delivered']}: **lost {msgs['lost']}, duplicated {msgs['duplicated']}** "
+        f"(messages of older notices: {msgs['other']}).",
+        f"- Web CPU from /proc/<pid>/stat (utime + stime of the gunicorn workers, whole run): "
+        f"{run['web_cpu_seconds']} s ÷ {served} requests = {run['web_cpu_seconds'] * 1000 / max(served, 1):.1f} ms "
+        f"a request (the hooks' mean per request: {hooked:.1f} ms; the rest is the workers' own work between "
+        f"requests). Locust itself used {run.get('locust_cpu_seconds', '?')} s of CPU in its "
+        f"{run['locust_seconds']} s. Load average before the run (1/5/15 min): {run.get('loadavg_before')}; "
+        "others' tests share the machine.",
         "",
     ]
     if run.get("cross_node"):
-        lines += ["跨实例检查（直接访问各实例，不经 nginx）：", ""]
+        lines += ["Across instances (each instance asked directly, not through nginx):", ""]
         for name, check in run["cross_node"].items():
-            lines.append(f"- {name}: {'通过' if check['ok'] else '**未通过**'} —— {check['detail']}")
+            lines.append(f"- {name}: {'passed' if check['ok'] else '**FAILED**'} — {check['detail']}")
         lines.append("")
     return lines
 
@@ -234,18 +255,18 @@ def _capacity_lines(run: dict) -> list[str]:
     if c is None:
         return []
     return [
-        "## 容量推算（DEPLOY.md 引用这些数）",
+        "## Capacity (DEPLOY.md quotes these)",
         "",
-        f"- 一个节点（本机 {bench.machine()['cpus']} 核，gunicorn 2 workers，与 PostgreSQL、Redis、Locust 同机）可承受 "
-        f"{c['users']} 个并发用户，{c['rps']:.1f} 请求/秒。",
-        f"- 该步每个用户 {c['per_user']:.3f} 请求/秒；每次请求平均 Web CPU {c['web_ms']:.1f} ms、数据库 CPU "
-        f"{c['db_ms']:.1f} ms；一次提交（{len(SUBMISSION)} 个请求）共 Web CPU {c['sub_web']:.0f} ms、数据库 CPU "
-        f"{c['sub_db']:.0f} ms。",
-        f"- 5,000 个并发用户：5,000 × {c['per_user']:.3f} = {c['requests_per_second']:.0f} 请求/秒 × "
-        f"{c['web_ms']:.1f} ms；另加 50 次提交/秒 × {c['sub_web']:.0f} ms；合计 Web CPU {c['web_cores']:.1f} 核。"
-        f"每个 Web 节点 {NODE_CORES} 核、按 60 % 利用率计：**{c['web_nodes']} 个 Web 节点**。",
-        f"- 数据库 CPU：{c['requests_per_second']:.0f} × {c['db_ms']:.1f} ms + 50 × {c['sub_db']:.0f} ms = "
-        f"**{c['db_cores']:.1f} 核**（主库；只读页面可分到流复制备库）。",
+        f"- One node here ({bench.machine()['cpus']} cores shared with PostgreSQL, Redis and Locust; gunicorn with 2 "
+        f"workers) carried {c['users']} concurrent users, {c['rps']:.1f} requests/s.",
+        f"- In that step each user made {c['per_user']:.3f} requests/s; a request cost {c['web_ms']:.1f} ms of web "
+        f"CPU and {c['db_ms']:.1f} ms of database CPU on average; one submission ({len(SUBMISSION)} requests) "
+        f"{c['sub_web']:.0f} ms of web CPU and {c['sub_db']:.0f} ms of database CPU.",
+        f"- 5,000 concurrent users: 5,000 × {c['per_user']:.3f} = {c['requests_per_second']:.0f} requests/s × "
+        f"{c['web_ms']:.1f} ms, plus 50 submissions/s × {c['sub_web']:.0f} ms = {c['web_cores']:.1f} cores of web "
+        f"CPU; web nodes of {NODE_CORES} cores kept at 60 %: **{c['web_nodes']} web nodes**.",
+        f"- Database: {c['requests_per_second']:.0f} × {c['db_ms']:.1f} ms + 50 × {c['sub_db']:.0f} ms = "
+        f"**{c['db_cores']:.1f} cores** on the primary (read-only pages could go to the streaming replica).",
         "",
     ]
 
@@ -254,31 +275,36 @@ def write_load_report(cfg: dict, runs: list[dict], started: str) -> None:
     m = bench.machine()
     first = runs[0]["cast"] if runs else {}
     lines = [
-        "# 申报截止日负载测试（make loadtest）",
+        "# 申报截止日负载测试 (The deadline day under load, issue 22)",
         "",
-        f"由 `python -m bench.load` 写于 {bench._now()}（开始于 {started}）。数据库：{cfg['source_database']} 的副本，"
-        f"{cfg['applications']:,} 件申请，{cfg['enterprises']:,} 家企业。",
+        f"Written by `make loadtest` (`python -m bench.load`) at {bench._now()} (started {started}), on a copy of "
+        f"{cfg['source_database']}: {cfg['applications']:,} applications, {cfg['enterprises']:,} enterprises.",
         "",
-        f"机器：{m['cpus']} 核 {m['cpu']}，内存 {m['memory_gb']} GB，{m['os']}，Python {m['python']}，{m['postgres']}，"
-        f"{m['redis']}。Locust 与门户在同一台机器上（它的 CPU 也计在这台机器上）。",
+        f"Machine: {m['cpus']} × {m['cpu']}, {m['memory_gb']} GB, {m['os']}, Python {m['python']}, {m['postgres']}, "
+        f"{m['redis']}. Locust runs on the same machine as the portal and takes its share of the CPU.",
         "",
-        "## 负载组成",
+        "## The mix",
         "",
-        "每个模拟用户是不同的账号（访客除外：各有自己的客户端地址）。权重：访客 5，企业 4，审核人员 2，财务 1；"
-        "每人两次操作之间等待 1–4 秒。",
+        "Every signed-in user is an account of its own (visitors each have a client address of their own). Weights: "
+        "visitors 5, enterprises 4, reviewers 2, finance 1; each waits 1–4 s between two actions.",
         "",
-        "- 访客：政策库列表、搜索、措施页、公开自测、公示列表、/healthz/（负载均衡的健康检查，亦即基线）。",
-        "- 企业：登录；政策匹配；测算（API）；我的申请；新建申请、上传一个 PDF 保存草稿、核对并提交（每人一件）。",
-        "- 审核人员（双因素登录）：按状态筛选、翻到没看过的页；打开案件；受理或退回补正。",
-        "- 财务（双因素登录）：财务审核中的案件批准，已批准的案件登记拨付。",
+        "- Visitors: the library, its search, measure pages, the public check (公开自测), the 公示 list, and "
+        "`/healthz/` (the balancer's health check, which is also the bare view).",
+        "- Enterprises: sign in; matching; an estimate (the API); their applications and case; start an application, "
+        "save the draft with a PDF, review and submit it (one each).",
+        "- Reviewers (password and one-time code): the queue by status and pages not seen before, a case page, "
+        "accept (预审通过) or return for correction (退回补正).",
+        "- Finance (password and one-time code): approve a case in finance review (批准), record a payment of an "
+        "approved case (登记拨付).",
         "",
-        f"爬坡：{cfg['steps']} 个用户，每步 {cfg['step_seconds']} 秒；一步超线（p95 ≥ 1 秒或有失败）即停止。"
-        f"演员表：{first}。",
+        f"Ramp: {cfg['steps']} users, {cfg['step_seconds']} s a step; the run stops after the first step over the "
+        f"line (p95 ≥ 1 s or any failure). Cast: {first}.",
         "",
-        "测量方法：响应时间来自 Locust；每个请求的 Web CPU（进程 CPU 时间）、数据库 CPU（该 worker 连接的 PostgreSQL "
-        "后端进程的 /proc/<pid>/schedstat）和缓存命中（Django 缓存的 get/get_many）由 gunicorn 钩子在服务它的 worker "
-        "中测得（bench/load/gunicorn_conf.py）。pg_stat_statements 未在 shared_preload_libraries 中，故不用。"
-        "“Web CPU ÷ 基线”是该页每次请求的 Web CPU 与同一步内 /healthz/ 的之比。",
+        "How it is measured: response times by Locust. For each request, the worker that served it measures its web "
+        "CPU (process time), the CPU of the PostgreSQL backend of its connection (/proc/<pid>/schedstat) and its "
+        "cache hits (Django's cache get/get_many): bench/load/gunicorn_conf.py. pg_stat_statements is not in "
+        "shared_preload_libraries on this server, so it is not used. 'Web CPU ÷ bare' is a page's web CPU per "
+        "request over /healthz/'s in the same step; ⚠ marks a page over 10× (a submission's own steps: 20×).",
         "",
     ]
     for run in runs:

@@ -1,15 +1,16 @@
 """`make loadtest`: the deadline day under Locust against the bench database, on one node and on two, and
 bench/LOAD.md.
 
-    python -m bench.load                       # both topologies on portal_bench (1M cases)
+    python -m bench.load                            # both topologies on portal_bench (1M cases)
     BENCH_APPLICATIONS=10000 python -m bench.load   # the quick run on portal_bench_10000
+    python -m bench.load report                     # LOAD.md again from the last run's results
 
 Each topology runs on a fresh copy of the bench database (<bench database>_load, made from it as a template, so the
 bench's own data is never written to), a Redis database of its own (LOAD_REDIS_URL, db 12, emptied first), the
 portal served as in production (bench.run: gunicorn, production settings, two-factor for staff) and real Celery
 workers; two nodes are two gunicorn instances and two workers behind nginx (bench/load/topology.py).
 
-Environment: LOAD_STEPS (10,20,40,80 users), LOAD_STEP_SECONDS (60), LOAD_SPAWN_RATE (5 users/s), LOAD_STOP_EARLY
+Environment: LOAD_STEPS (10,20,40,80,160 users), LOAD_STEP_SECONDS (60), LOAD_SPAWN_RATE (5 users/s), LOAD_STOP_EARLY
 (1: stop after the first step over the line), LOAD_TOPOLOGIES (1,2), LOAD_ENTERPRISES (enterprise accounts readied,
 a third of the last step and 10), LOAD_STAFF_COPIES (copies of each generated reviewer and finance officer, 2), LOAD_PORT (8780),
 LOAD_REDIS_URL (redis://127.0.0.1:6379/12), LOAD_RESULTS (bench/LOAD.md at the full size, var/loadtest/<db>/LOAD.md
@@ -43,7 +44,7 @@ def load_config() -> dict:
     source = url.path.lstrip("/")
     var = ROOT / "var" / "loadtest" / source
     full = cfg["applications"] == 1_000_000
-    steps = [int(n) for n in env.get("LOAD_STEPS", "10,20,40,80").split(",")]
+    steps = [int(n) for n in env.get("LOAD_STEPS", "10,20,40,80,160").split(",")]
     return cfg | {
         "source_database": source,
         "database_url": url._replace(path=f"/{source}_load").geturl(),
@@ -168,11 +169,11 @@ def run_topology(cfg: dict, nodes: int) -> dict:
     topology.empty_redis(cfg["redis_url"])
     cast = django_step(cfg, "_cast", str(var), str(cfg["enterprises_cast"]), str(cfg["staff_copies"]))
     say(f"  cast: {cast}")
-    since = datetime.datetime.now(datetime.UTC)
+    since, loadavg = datetime.datetime.now(datetime.UTC), os.getloadavg()
     with topology.Cluster(cfg, var, nodes) as cluster:
         cpu_before = cluster.web_cpu_seconds()
         say(f"  Locust: steps {cfg['steps']} users, {cfg['step_seconds']} s each, against {cluster.url}")
-        locust_seconds = topology.locust(cfg, var, cluster.url)
+        driven = topology.locust(cfg, var, cluster.url)
         web_cpu = cluster.web_cpu_seconds() - cpu_before
         drain_seconds = drain(cfg, since)
         say(f"  the workers drained the outbox in {drain_seconds} s")
@@ -183,9 +184,11 @@ def run_topology(cfg: dict, nodes: int) -> dict:
         "nodes": nodes,
         "copy_seconds": copy_seconds,
         "cast": cast,
-        "locust_seconds": locust_seconds,
+        "locust_seconds": driven["seconds"],
+        "locust_cpu_seconds": driven["cpu_seconds"],
         "drain_seconds": drain_seconds,
         "web_cpu_seconds": round(web_cpu, 2),
+        "loadavg_before": [round(x, 2) for x in loadavg],
         "ledger": result,
         "cross_node": crossing,
         "var": str(var),
@@ -202,12 +205,19 @@ def main(argv: list[str]) -> None:
     from bench.load.report import write_load_report
 
     cfg = load_config()
+    if argv == ["report"]:  # LOAD.md again from the last run's results (var/loadtest/<db>/runs.json)
+        saved = json.loads((cfg["var"] / "runs.json").read_text())
+        runs, started = (saved, "?") if isinstance(saved, list) else (saved["runs"], saved["started"])
+        write_load_report(cfg, runs, started)
+        say(f"wrote {cfg['load_results']}")
+        return
     say(f"preparing the bench database {cfg['source_database']} (reused when it holds the data asked for)")
     bench.prepare(bench.config(), {})
     started = bench._now()
     runs = [run_topology(cfg, nodes) for nodes in cfg["topologies"]]
     cfg["var"].mkdir(parents=True, exist_ok=True)
-    (cfg["var"] / "runs.json").write_text(json.dumps(runs, ensure_ascii=False, indent=1, default=str))
+    saved = {"started": started, "runs": runs}
+    (cfg["var"] / "runs.json").write_text(json.dumps(saved, ensure_ascii=False, indent=1, default=str))
     write_load_report(cfg, runs, started)
     say(f"wrote {cfg['load_results']}")
 

@@ -4,6 +4,7 @@ media folder, behind nginx when there are two or more; and the Locust run agains
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -147,8 +148,9 @@ class Cluster:
             server.__exit__(*exc)
 
 
-def locust(cfg: dict, var: Path, url: str) -> float:
-    """Run Locust headless with the ramp of bench/load/locustfile.py; return the seconds it ran."""
+def locust(cfg: dict, var: Path, url: str) -> dict:
+    """Run Locust headless with the ramp of bench/load/locustfile.py; return the seconds it ran and the CPU seconds
+    it used itself (on this machine, taken from the portal's share)."""
     env = dict(os.environ) | {
         "PYTHONPATH": str(ROOT),
         "LOAD_CAST": str(var / "cast.json"),
@@ -159,7 +161,9 @@ def locust(cfg: dict, var: Path, url: str) -> float:
     }
     command = [str(BIN / "locust"), "-f", str(ROOT / "bench" / "load" / "locustfile.py"), "--headless"]
     command += ["--host", url, "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0"]
-    start = time.monotonic()
+    start, before = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(var / "locust.log", "w") as log:
         subprocess.run(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=True)
-    return round(time.monotonic() - start, 1)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return {"seconds": round(time.monotonic() - start, 1), "cpu_seconds": round(cpu, 1)}
