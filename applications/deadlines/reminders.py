@@ -41,6 +41,7 @@ from ..sanctions.findings import finding_process
 from ..workflow import TransitionError
 from ..workflow.permissions import applications_visible_to
 from ..workflow.services import correction_lapse_due
+from .offer_reminders import offer_reminders
 from .rectifications import rectification_reminders
 
 logger = logging.getLogger(__name__)
@@ -347,6 +348,7 @@ def sweep_deadlines(*, today: datetime.date | None = None) -> dict[str, int]:
     draft_reminders(today, stats)
     correction_reminders(today, stats)
     stats["lapsed"] += len(correction_lapse_due(today=today))
+    offer_reminders(today, stats)
     stats["direct_offers_lapsed"] += len(offers_lapse_due(today=today))
     waiting_reminders(today, stats)
     recovery_reminders(today, stats)
