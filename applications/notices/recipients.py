@@ -11,8 +11,9 @@ from accounts.models import Enterprise, StaffRole, User
 
 from ..models import Application, Event
 
-# Actions after which the case waits in the lead departments' reviewers' queue, or in the district finance's.
-REVIEWER_ARRIVALS = {"submit", "resubmit", "object", "finance_send_back"}
+# Actions after which the case waits in the lead departments' reviewers' queue, or in the district finance's. After a
+# head's answer to a proposal the reviewers go on: to 公示 once approved, back to final review once refused.
+REVIEWER_ARRIVALS = {"submit", "resubmit", "object", "finance_send_back", "approve_proposal", "refuse_proposal"}
 FINANCE_ARRIVALS = {"end_publicity", "end_publicity_after_objections"}
 
 
@@ -70,7 +71,7 @@ def approvers_of(application: Application, proposer: User | None) -> list[str]:
 def staff_recipients(event: Event) -> list[str]:
     application = event.application
     if event.action in REVIEWER_ARRIVALS:
-        return emails(reviewers_of(application))
+        return emails(reviewers_of(application).exclude(pk=event.actor_id))  # a head is a reviewer too
     if event.action in FINANCE_ARRIVALS:
         return emails(finance_of(application.district_id))
     return []

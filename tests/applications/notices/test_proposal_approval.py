@@ -98,3 +98,22 @@ def test_a_head_who_chose_a_digest_gets_it_in_the_next_digest(
         send_notice_digests(today=timezone.localdate())
     [digest] = to(mailoutbox, head)
     assert f"待同意：申请 {under_review.reference}" in digest.body
+
+
+@pytest.mark.parametrize(
+    ("action", "comment", "said"),
+    [
+        ("approve_proposal", "", "同意高于测算金额的拟支持金额"),
+        ("refuse_proposal", "请按测算金额核定。", "请按测算金额核定。"),
+    ],
+)
+def test_the_reviewers_are_told_of_the_heads_answer(
+    under_review, reviewer, head, action, comment, said, mailoutbox, django_capture_on_commit_callbacks
+):
+    propose(under_review, reviewer, capture=django_capture_on_commit_callbacks)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_transition(application_id=under_review.pk, action=action, actor=head, comment=comment)
+    [email] = to(mailoutbox, reviewer)
+    assert email.subject.startswith(f"待办：申请 {under_review.reference}") and said in email.body
+    assert to(mailoutbox, head) == []  # not told of their own answer
