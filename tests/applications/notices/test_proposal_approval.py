@@ -1,6 +1,6 @@
 """The head's e-mail when a proposal above the engine's figure waits for their approval: to the heads of the lead
 department (never the proposer), the district's administrators where no head is recorded, in the inbox, and held
-for a daily digest by a head who chose one."""
+for a daily digest by a head who chose one; then the reviewers' e-mail of the head's answer."""
 
 from decimal import Decimal
 
