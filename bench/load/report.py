@@ -280,6 +280,15 @@ def write_load_report(cfg: dict, runs: list[dict], started: str) -> None:
         f"Written by `make loadtest` (`python -m bench.load`) at {bench._now()} (started {started}), on a copy of "
         f"{cfg['source_database']}: {cfg['applications']:,} applications, {cfg['enterprises']:,} enterprises.",
         "",
+        *(
+            []
+            if cfg["applications"] == 1_000_000
+            else [
+                f"**A quick run at {cfg['applications']:,} cases, not the million-case run: `make loadtest` (on "
+                "portal_bench) replaces this file.**",
+                "",
+            ]
+        ),
         f"Machine: {m['cpus']} × {m['cpu']}, {m['memory_gb']} GB, {m['os']}, Python {m['python']}, {m['postgres']}, "
         f"{m['redis']}. Locust runs on the same machine as the portal and takes its share of the CPU.",
         "",

@@ -208,6 +208,7 @@ def main(argv: list[str]) -> None:
     if argv == ["report"]:  # LOAD.md again from the last run's results (var/loadtest/<db>/runs.json)
         saved = json.loads((cfg["var"] / "runs.json").read_text())
         runs, started = (saved, "?") if isinstance(saved, list) else (saved["runs"], saved["started"])
+        cfg |= saved.get("ramp", {}) if isinstance(saved, dict) else {}
         write_load_report(cfg, runs, started)
         say(f"wrote {cfg['load_results']}")
         return
@@ -216,7 +217,7 @@ def main(argv: list[str]) -> None:
     started = bench._now()
     runs = [run_topology(cfg, nodes) for nodes in cfg["topologies"]]
     cfg["var"].mkdir(parents=True, exist_ok=True)
-    saved = {"started": started, "runs": runs}
+    saved = {"started": started, "runs": runs, "ramp": {"steps": cfg["steps"], "step_seconds": cfg["step_seconds"]}}
     (cfg["var"] / "runs.json").write_text(json.dumps(saved, ensure_ascii=False, indent=1, default=str))
     write_load_report(cfg, runs, started)
     say(f"wrote {cfg['load_results']}")
