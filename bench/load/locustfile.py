@@ -151,7 +151,7 @@ class Enterprise(Portal):
         index = next(NEXT["enterprises"])
         if index >= len(plans):
             raise RuntimeError(f"the cast has {len(plans)} enterprises; raise LOAD_ENTERPRISES")
-        self.plan, self.case = plans[index], None
+        self.plan, self.case, self.tried = plans[index], None, False
         self.sign_in(self.plan["username"])
 
     @task(3)
@@ -172,8 +172,9 @@ class Enterprise(Portal):
 
     @task(2)
     def submit(self):
-        if self.case:
+        if self.case or self.tried:
             return
+        self.tried = True  # one application each: a refused one is a failure in the report, not tried again
         start = f"/applications/new/{self.plan['measure']}/"
         page = self.call("GET", start, "start form")
         made = self.post_form(start, "start", page.text)
