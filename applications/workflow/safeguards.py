@@ -32,6 +32,11 @@ def proposal_pending(application: Application) -> bool:
     return application.proposal_needs_approval and application.proposal_approved_by_id is None
 
 
+def proposal_settled(application: Application) -> bool:
+    """Return whether no proposal waits for the second person (offered_when of "start_publicity")."""
+    return not proposal_pending(application)
+
+
 def bound_proposal(application: Application, amount: Decimal, comment: str) -> None:
     """Mark a proposal above the engine's figure as waiting for approval; it needs its reason in the comment."""
     above = proposal_above_estimate(application, amount)

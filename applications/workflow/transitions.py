@@ -105,7 +105,15 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         _t("mark_sampled", gettext_lazy("抽中核实"), {S.REVIEWED}, S.VERIFICATION, {R}, bulk=True),
         _t("verify", gettext_lazy("核实无误"), {S.VERIFICATION}, S.REVIEWED, {R}),
-        _t("start_publicity", gettext_lazy("开始公示"), {S.REVIEWED}, S.PUBLICITY, {R, A}, bulk=True),
+        _t(
+            "start_publicity",
+            gettext_lazy("开始公示"),
+            {S.REVIEWED},
+            S.PUBLICITY,
+            {R, A},
+            bulk=True,
+            offered_when=safeguards.proposal_settled,
+        ),
         # Carried out by the portal (applications.publicity) when a reviewer upholds an objection; an objection
         # itself leaves the case in 公示 until it is examined.
         _t(

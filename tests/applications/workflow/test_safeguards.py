@@ -88,6 +88,16 @@ def test_the_case_page_says_a_proposal_waits_for_approval(client, under_review, 
     assert "待部门负责人或区级管理员同意" in page and "同意高于测算金额的拟支持金额" in page
 
 
+def test_the_reviewer_is_not_offered_publicity_while_the_proposal_waits(client, under_review, reviewer, head):
+    """The case page showed 开始公示 to the reviewer while the head had not agreed; pressing it was refused."""
+    act(under_review, "final_review_pass", reviewer, amount=Decimal("15000"), comment=REASON)
+    client.force_login(reviewer)
+    change = reverse("admin:applications_application_change", args=[under_review.pk])
+    assert "/act/start_publicity/" not in client.get(change).content.decode()
+    act(under_review, "approve_proposal", head)
+    assert "/act/start_publicity/" in client.get(change).content.decode()
+
+
 # What the enterprise submits.
 
 
