@@ -23,9 +23,11 @@ from .forms import INPUT_PREFIX, ApplicationForm, ObjectionForm
 from .letters import LETTER_ACTIONS, frozen_or_fresh_facts, letter_events, letter_filename, render_letter
 from .letters.render import letter_title
 from .models import Application, Attachment, Ban, Notice, Objection, Recovery, Status
+from .models.ratings import RatingStage
 from .publicity import events as publicity_events
 from .publicity import listing
 from .publicity.lodging import objection_lodge
+from .ratings.services import DECIDED_STATUSES, may_rate
 from .review import events as review_events
 from .workflow import TransitionError, apply_transition, available_transitions, services
 from .workflow.estimates import estimate, parse_inputs
@@ -250,8 +252,21 @@ def application_detail(request, pk: int):
         "notices": application.notices.for_enterprise().order_by("-created_at"),
         "ban": active_ban(application.enterprise_id, application.district_id),
         "recovery": application.recoveries.first(),
+        **_rating_state(application),
     }
     return render(request, "applications/detail.html", context)
+
+
+def _rating_state(application: Application) -> dict:
+    """Return whether the enterprise may rate the case now (the decision, or the department's answer to its 差评) and
+    the ratings it gave: the page offers 评价服务 only when a rating can be recorded."""
+    if application.status not in DECIDED_STATUSES:
+        return {"may_rate": False, "ratings": []}
+    ratings = application.ratings.select_related("rectification").order_by("created_at")
+    return {
+        "may_rate": may_rate(application, RatingStage.DECISION) or may_rate(application, RatingStage.RESPONSE),
+        "ratings": list(ratings),
+    }
 
 
 def active_ban(enterprise_id: int, district_id: int) -> Ban | None:

@@ -30,6 +30,25 @@ def test_the_enterprise_rates_a_closed_case_once_from_its_page(client, owner, cl
     assert not Rectification.objects.exists()
 
 
+def test_the_case_page_offers_rating_only_while_a_rating_can_be_recorded(client, owner, closed_case, head):
+    """The page kept its 评价服务 button after the enterprise had rated; the button led to 暂不能评价."""
+    client.force_login(owner)
+    page = reverse("applications:detail", args=[closed_case.pk])
+    rate = reverse("applications:rate", args=[closed_case.pk])
+    assert rate in client.get(page).content.decode()
+    rating = rate_service(application=closed_case, user=owner, level=RatingLevel.VERY_DISSATISFIED, comment="太慢")
+    shown = client.get(page).content.decode()
+    assert rate not in shown
+    assert "非常不满意" in shown and "太慢" in shown and "已转部门整改" in shown
+    Rectification.objects.filter(rating=rating).update(
+        response="已安排专人回访。", responded_by=head, responded_at=rating.created_at
+    )
+    answered = client.get(page).content.decode()
+    assert rate in answered and "已安排专人回访。" in answered
+    rate_service(application=closed_case, user=owner, level=4, stage=RatingStage.RESPONSE)
+    assert rate not in client.get(page).content.decode()
+
+
 def test_a_case_still_under_way_cannot_be_rated(client, owner, make_application):
     case = make_application("submitted")
     client.force_login(owner)
