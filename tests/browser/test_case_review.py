@@ -84,3 +84,31 @@ def test_a_chaoyang_reviewer_reads_the_applicant_on_the_case_page_and_every_link
     page.locator("#applicant h2").get_by_role("link").click()
     assert submitted_case.enterprise.credit_code in page.locator("#enterprise-profile").inner_text()
     shot(page, "enterprise")
+
+
+# The contrast of each outcome (符合 / 不符合 / 需人工核实) with the background it is shown on, as WCAG counts it.
+OUTCOME_CONTRAST = """() => {
+  const rgb = (text) => text.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = (element) => {
+    for (let e = element; e; e = e.parentElement) {
+      const [r, g, b, a = 1] = rgb(getComputedStyle(e).backgroundColor);
+      if (a > 0) return [r, g, b];
+    }
+    return [255, 255, 255];
+  };
+  return [...document.querySelectorAll("#conditions td[class^='outcome-'] strong")].map((word) => {
+    const [hi, lo] = [lum(rgb(getComputedStyle(word).color)), lum(background(word))].sort((x, y) => y - x);
+    return [word.textContent.trim(), Math.round(((hi + 0.05) / (lo + 0.05)) * 10) / 10];
+  });
+}"""
+
+
+def test_each_conditions_outcome_is_readable_on_the_case_page(page, admin_sign_in, demo_staff, submitted_case):
+    """符合 was printed in the admin's pale success background colour (#dfd on white, 1.2:1): nearly invisible."""
+    admin_sign_in(page, "cy-rsj")
+    page.goto(f"{page.base_url}{QUEUE}{submitted_case.pk}/change/")
+    outcomes = page.evaluate(OUTCOME_CONTRAST)
+    assert "符合" in [word for word, _ratio in outcomes], outcomes
+    assert all(ratio >= 4.5 for _word, ratio in outcomes), outcomes
