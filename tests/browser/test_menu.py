@@ -65,6 +65,37 @@ def test_the_english_menu_of_a_signed_in_enterprise_fits_too(page, screenshot):
     assert "Sign in" in page.locator("nav.navbar").inner_text()
 
 
+def unread_notices(user, count: int) -> None:
+    """Put count unread notices in the user's inbox (the header shows their number)."""
+    from applications.models import Notice, NoticeKind, NoticeReceipt
+
+    for number in range(count):
+        notice = Notice.objects.create(
+            kind=NoticeKind.EVENT,
+            audience=Notice.Audience.ENTERPRISE,
+            enterprise=user.enterprise,
+            subject=f"通知 {number}",
+            body="正文",
+        )
+        NoticeReceipt.objects.create(notice=notice, user=user)
+
+
+@pytest.mark.parametrize("unread", [12, 120])
+def test_the_english_menu_fits_with_the_unread_count_too(page, screenshot, unread):
+    """The demo enterprise (12 unread notices) saw the menu run 5 px past the window at 1280 px in English."""
+    user = EnterpriseUserFactory(enterprise__name="北京朝阳星辰智能科技发展有限责任公司")
+    unread_notices(user, unread)
+    page.goto(page.base_url + "/accounts/login/")
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill("correct-horse-battery")
+    page.locator("main button[type=submit]").click()
+    in_english(page)
+    page.goto(page.base_url + "/")
+    assert page.locator(".unread-count").inner_text().endswith(str(unread) if unread < 100 else "99+")
+    assert_one_line(page)
+    screenshot(f"menu-en-1280-{unread}-unread")
+
+
 def test_the_menu_links_reach_wcag_aa_contrast(page):
     page.goto(page.base_url + "/")
     ratios = page.evaluate(CONTRAST)
