@@ -165,3 +165,29 @@ def test_a_visitor_objects_by_name_and_the_case_stays_in_publicity_until_a_revie
     assert [m.subject for m in mail.outbox if m.to == ["zhang.objector@example.cn"]] == [
         f"您对公示项目 {application.reference} 所提异议的核实结果"
     ]
+
+
+def test_the_announcements_show_the_enterprises_name_on_a_line_or_two(page, screenshot):
+    """The name column was squeezed to one character a line at 1280 px (the credit code and the period do not wrap)."""
+    measure = Measure.objects.get(document__number="朝政办发〔2020〕8号", clause="16.")
+    today = timezone.localdate()
+    owner = EnterpriseUserFactory(enterprise__name="北京朝阳示例培训有限公司")
+    application = ApplicationFactory(
+        created_by=owner,
+        measure=measure,
+        status="publicity",
+        proposed_amount=Decimal("30000.00"),
+        publicity_starts_on=today,
+        publicity_ends_on=today + datetime.timedelta(days=7),
+    )
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(page.base_url + "/gongshi/")
+    name = page.locator("tbody tr", has_text=application.reference).locator("td.enterprise-name")
+    lines = name.evaluate(
+        "cell => { const text = document.createRange(); text.selectNodeContents(cell);"
+        " return text.getBoundingClientRect().height / parseFloat(getComputedStyle(cell).lineHeight); }"
+    )
+    assert name.inner_text() == "北京朝阳示例培训有限公司" and lines <= 2, lines
+    table = page.locator(".table-responsive")  # every column in view: the table does not scroll sideways
+    assert table.evaluate("box => box.scrollWidth <= box.clientWidth"), table.evaluate("box => box.scrollWidth")
+    screenshot("announcements-1280")
