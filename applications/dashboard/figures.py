@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from accounts.models import StaffRole, User
 from contacts.models import Department
@@ -209,9 +210,10 @@ def compute(user: User, today: datetime.date | None = None) -> Home:
 
 
 def staff_home(user: User) -> Home:
-    """Return the person's figures, from the cache when computed for the same scope in the last few minutes."""
+    """Return the person's figures, from the cache when computed for the same scope and language (the stages' and
+    charts' labels are in it) in the last few minutes."""
     today = timezone.localdate()
-    key = f"staff-home:v2:{today.isoformat()}:{scope_key(user)}"
+    key = f"staff-home:v2:{today.isoformat()}:{get_language()}:{scope_key(user)}"
     home = cache.get(key)
     if home is None:
         home = compute(user, today)
