@@ -28,9 +28,15 @@ OWN, ALL = "", "all"
 
 class MatchFilterForm(forms.Form):
     # Empty: the applicant's own districts (registered, taxed, counted) and the city's measures; "all", or one.
-    district = forms.ChoiceField(label=_("发文地区"), required=False)
-    monetary = forms.BooleanField(label=_("只看资金支持类"), required=False)
-    open_only = forms.BooleanField(label=_("只看当前可申报"), required=False)
+    district = forms.ChoiceField(
+        label=_("发文地区"), required=False, widget=forms.Select(attrs={"class": "form-select form-select-sm"})
+    )
+    monetary = forms.BooleanField(
+        label=_("只看资金支持类"), required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
+    )
+    open_only = forms.BooleanField(
+        label=_("只看当前可申报"), required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -56,6 +56,11 @@ def test_a_new_enterprise_registers_fills_its_profile_and_sees_its_matches(page,
     assert "延长租金减免政策实施时限" in qualifies.inner_text()
     assert int(page.locator("#count-not").inner_text()) > 0
     screenshot("matches")
+    # The filters are the page's own controls: the district's label above a full-width select (it was the browser's
+    # bare select squeezed beside its label).
+    label, select = page.locator("#match-filters label").first.bounding_box(), page.locator("#id_district")
+    assert select.bounding_box()["y"] >= label["y"] + label["height"] - 1 and select.bounding_box()["width"] > 200
+    assert "form-check-input" in page.locator("#id_monetary").get_attribute("class")
     # The page opens on the firm's own district (and the city's); the others' measures on request.
     assert "其他区的" in page.locator("#other-districts").inner_text()
     page.locator("#other-districts a").click()
