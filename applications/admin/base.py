@@ -26,6 +26,25 @@ def money_display(field: str, description):
     return admin.display(description=description, ordering=field)(show)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Pages staff read; nothing is added, changed or deleted in a form."""
+
+    def has_module_permission(self, request):
+        return is_workflow_staff(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_workflow_staff(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class RestrictedAdmin(admin.ModelAdmin):
     """Read-only pages over the rows of the cases a staff member may see."""
 

@@ -28,27 +28,8 @@ from ..direct.lists import list_approve, list_discard, list_generate, lists_visi
 from ..direct.verification import may_verify, profile_verify, verifications_visible_to
 from ..models import DirectEntry, DirectList, ProfileVerification
 from ..review.applicant import shown_value
-from ..workflow.permissions import is_workflow_staff
+from .base import ReadOnlyAdmin
 from .case_review import person_display
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Pages staff read; nothing is added, changed or deleted in a form."""
-
-    def has_module_permission(self, request):
-        return is_workflow_staff(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_workflow_staff(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class VerifyForm(forms.Form):

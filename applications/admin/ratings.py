@@ -23,7 +23,7 @@ from accounts.models import StaffRole
 
 from ..models import Rectification
 from ..ratings.services import may_respond, record_response, rectifications_visible_to
-from ..workflow.permissions import is_workflow_staff
+from .base import ReadOnlyAdmin
 from .case_review import person_display
 
 
@@ -56,7 +56,7 @@ class OpenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Rectification)
-class RectificationAdmin(admin.ModelAdmin):
+class RectificationAdmin(ReadOnlyAdmin):
     list_display = ["case", "enterprise", "level", "department", "due_on", "answered", "respond_link"]
     list_filter = [OpenFilter]
     list_select_related = ["rating__application__enterprise", "department"]
@@ -76,21 +76,6 @@ class RectificationAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
     responder = person_display("responded_by", gettext_lazy("答复人"), nobody="—")
-
-    def has_module_permission(self, request):
-        return is_workflow_staff(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_workflow_staff(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return rectifications_visible_to(request.user).select_related(
