@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
@@ -265,6 +265,22 @@ class ApplicationAdmin(CaseReviewMixin, RestrictedAdmin):
     def get_queryset(self, request):
         return applications_visible_to(request.user).select_related("enterprise", "measure__document", "district")
 
+    def get_object(self, request, object_id, from_field=None):
+        """The case for its page, with the people the page names (creator, assignee, approver of the proposal) in
+        the same query: fetched one by one they made the page's queries depend on the case."""
+        cached = getattr(request, "_portal_case", None)
+        if cached is not None and from_field is None and str(cached.pk) == str(object_id):
+            return cached  # change_view read it for its own context; the admin's form view asks again
+        queryset = self.get_queryset(request).select_related("created_by", "assigned_to", "proposal_approved_by")
+        field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
+        try:
+            application = queryset.get(**{field.name: field.to_python(object_id)})
+        except (Application.DoesNotExist, ValidationError, ValueError):
+            return None
+        if from_field is None:
+            request._portal_case = application
+        return application
+
     def get_actions(self, request):
         role = ROLE_OF_STAFF.get(request.user.role)
         actions = super().get_actions(request)
@@ -415,7 +431,7 @@ class ApplicationAdmin(CaseReviewMixin, RestrictedAdmin):
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        application = self.get_queryset(request).filter(pk=object_id).first()
+        application = self.get_object(request, object_id)
         ban = None
         if application is not None and application.is_open:
             # Reviewers see at once that the enterprise is banned in this district.

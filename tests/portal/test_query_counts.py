@@ -187,8 +187,13 @@ def test_it_shows_a_case_to_its_reviewer_with_the_same_queries_however_much_hist
     large_case = _case_in(reviewer, status, most=True)
     assert large_case.cases_n > small_case.cases_n
     # And a longer history, each entry by another member of staff (the table names each one).
-    for person in User.objects.filter(username__startswith="bench-rev-")[:8]:
+    staff = list(User.objects.filter(username__startswith="bench-rev-")[:8])
+    for person in staff:
         Event(application=large_case, actor=person, action="note", action_label="备注", to_status=status).save()
+    # And the people the page names: an assignee and the approver of a proposal above the engine's figure.
+    Application.objects.filter(pk=large_case.pk).update(
+        assigned_to=staff[0], proposal_needs_approval=True, proposal_approved_by=staff[1]
+    )
     large, large_queries = fetch(client, reviewer, f"{QUEUE}{large_case.pk}/change/")
     assert len(large_queries) == len(small_queries), "\n".join(large_queries)
     assert large_case.reference in large.content.decode()
