@@ -97,3 +97,14 @@ def test_another_enterprise_guessing_an_id_gets_404(client, make_application, ou
 def test_staff_are_sent_to_the_admin_site(client, reviewer):
     client.force_login(reviewer)
     assert client.get(reverse("applications:list")).url == reverse("admin:index")
+
+
+def test_the_start_page_quotes_every_money_rule_of_a_clause_that_has_several(signed_in, policy_data):
+    from measures.models import Measure
+
+    measure = next(m for m in Measure.objects.filter(monetary=True).order_by("pk") if m.ruleset.several)
+    page = signed_in.get(reverse("applications:start", args=[measure.pk])).content.decode()
+    # The clause's text is on the page anyway; what the enterprise needs is each rule named with its own quote.
+    rules = measure.ruleset.rules
+    assert f"本条规定了{len(rules)}项资金支持" in page
+    assert all(f"<li><strong>{rule.label}</strong>" in page for rule in rules)
