@@ -117,6 +117,26 @@ _PLACES = {
 }
 
 
+# A condition with a threshold is named with it ("营业收入同比下降不低于80%"), not as the kind's bare name with
+# its unit ("…不低于（比例）"), which left the enterprise to guess the figure.
+_THRESHOLD_LABELS = {
+    "max_age_years": gettext_lazy("成立年限不超过%(value)s年"),
+    "max_staff": gettext_lazy("从业人员不超过%(value)s人"),
+    "max_revenue": gettext_lazy("营业收入不超过%(value)s"),
+    "min_rd_spend": gettext_lazy("研发费用不低于%(value)s"),
+    "min_revenue_drop": gettext_lazy("营业收入同比下降不低于%(value)s"),
+    "max_layoff_rate": gettext_lazy("裁员率不高于%(value)s"),
+    "min_insured_months": gettext_lazy("连续参加失业保险不少于%(value)s个月"),
+}
+
+
+def _label(condition: MeasureCondition) -> str:
+    template = _THRESHOLD_LABELS.get(condition.kind)
+    if template is not None and condition.value:
+        return template % {"value": condition.display_value}
+    return str(_KIND_LABELS.get(condition.kind, condition.kind))
+
+
 @functools.lru_cache(maxsize=4096)
 def _parsed(kind: str, value: str):
     """Return parse_value(kind, value).data, kept for the process: the typed values are immutable."""
@@ -125,7 +145,7 @@ def _parsed(kind: str, value: str):
 
 def check_condition(condition: MeasureCondition, district: District, facts: Facts) -> Check:
     kind, quote = condition.kind, condition.quote
-    label = str(_KIND_LABELS.get(kind, kind))
+    label = _label(condition)
     try:
         value = _parsed(kind, condition.value)
     except ConditionValueError as error:

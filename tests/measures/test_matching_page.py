@@ -145,3 +145,10 @@ def _profile_data(firm) -> dict:
         data[name] = "" if value is None else getattr(value, "pk", value)
     data["founded_on"] = firm.founded_on.isoformat()
     return data | {"certifications-TOTAL_FORMS": "0", "certifications-INITIAL_FORMS": "0"}
+
+
+def test_a_condition_with_a_threshold_is_named_with_its_figure(signed_in):
+    # 朝政办发〔2020〕8号 16: "2020年2月至4月生产经营收入同比下降80%（含）以上" — the firm has not said its change.
+    html = signed_in.get(reverse("measures:matching")).content.decode()
+    assert "营业收入同比下降不低于80%" in html
+    assert "（比例）" not in html

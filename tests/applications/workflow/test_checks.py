@@ -103,7 +103,7 @@ def test_a_profile_failing_a_condition_is_refused_with_the_clause(make_applicati
     owner.enterprise.revenue_change = Decimal("-50")
     owner.enterprise.save()
     [problem] = submission_problems(make_application(), on=TODAY)
-    assert problem.startswith("不符合申报条件“营业收入同比下降不低于（比例）”")
+    assert problem.startswith("不符合申报条件“营业收入同比下降不低于80%”")
     assert "未达到下降80%" in problem and "依据朝政办发〔2020〕8号" in problem
 
 
