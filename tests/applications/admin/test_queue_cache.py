@@ -146,13 +146,18 @@ def rendered_rows(monkeypatch, settings):
     settings.QUEUE_CACHE_SECONDS = 0
     settings.QUEUE_ROW_CACHE_SECONDS = 900
     calls = []
-    real = queue_cache.items_for_result
+    real = queue_cache.row_writer
 
-    def counting(cl, obj, form):
-        calls.append(obj.pk)
-        return real(cl, obj, form)
+    def counting(cl):
+        write = real(cl)
 
-    monkeypatch.setattr(queue_cache, "items_for_result", counting)
+        def counted(obj):
+            calls.append(obj.pk)
+            return write(obj)
+
+        return counted
+
+    monkeypatch.setattr(queue_cache, "row_writer", counting)
     return calls
 
 
@@ -212,3 +217,48 @@ def test_rows_are_in_the_readers_language(client, make_application, reviewer, re
     client.cookies["django_language"] = "en"
     english = table(open_queue(client))
     assert "已提交，待预审" not in english and "Submitted" in english
+
+
+# Rows written directly (queue_cache.row_writer), not cell by cell through the admin's items_for_result.
+
+
+def admins_own_rows(cl):
+    from django.contrib.admin.templatetags.admin_list import items_for_result
+
+    return lambda obj: "".join(items_for_result(cl, obj, None))
+
+
+@pytest.mark.parametrize(
+    ("reader", "params", "language"),
+    [
+        ("reviewer", {}, "zh-hans"),
+        ("reviewer", {"status__exact": "returned", "o": "-2"}, "zh-hans"),
+        ("reviewer", {}, "en"),
+        ("auditor", {"q": "北京"}, "zh-hans"),
+    ],
+)
+def test_rows_read_as_the_admins_own(client, measure, monkeypatch, settings, request, reader, params, language):
+    import datetime
+    from decimal import Decimal
+
+    from applications.admin import queue_cache
+
+    settings.QUEUE_CACHE_SECONDS = 0
+    settings.QUEUE_ROW_CACHE_SECONDS = 0
+    shown = [
+        ("submitted", {"sampled": True, "estimate_amount": Decimal("1234567.89")}),
+        ("returned", {"correction_due_on": datetime.date(2026, 12, 1)}),
+        ("publicity", {"publicity_ends_on": datetime.date(2026, 12, 9), "proposed_amount": Decimal("5000")}),
+        ("approved", {"submitted_at": datetime.datetime(2026, 3, 1, 23, 30, tzinfo=datetime.UTC)}),
+    ]
+    for status, fields in shown:
+        Application.objects.filter(pk=another_enterprises_case(measure, status).pk).update(**fields)
+    odd = another_enterprises_case(measure, "returned")
+    odd.enterprise.name = '北京<b>"甲&乙"</b>科技'
+    odd.enterprise.save()
+    signed_in(client, request.getfixturevalue(reader))
+    client.cookies["django_language"] = language
+    written = table(open_queue(client, params))
+    monkeypatch.setattr(queue_cache, "row_writer", admins_own_rows)
+    assert written == table(open_queue(client, params))
+    assert written.count("<tr") >= 2
