@@ -205,7 +205,7 @@ def _size_field(facts: Facts) -> str:
 
 
 def _size_check(label: str, sizes: frozenset[str], quote: str, facts: Facts) -> Check:
-    wanted = "、".join(SIZE_LABELS[s] for s in SIZE_LABELS if s in sizes)
+    wanted = _("、").join(str(Size(s).label) for s in SIZE_LABELS if s in sizes)  # 中型、小型 or "Medium, Small"
     label = _("企业规模为%(sizes)s") % {"sizes": wanted}
     if facts.size is None:
         missing = "、".join(facts.size_missing) or _("行业")

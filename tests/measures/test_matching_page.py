@@ -152,3 +152,10 @@ def test_a_condition_with_a_threshold_is_named_with_its_figure(signed_in):
     html = signed_in.get(reverse("measures:matching")).content.decode()
     assert "营业收入同比下降不低于80%" in html
     assert "（比例）" not in html
+
+
+def test_in_english_the_sizes_a_measure_is_for_are_named_in_english(signed_in):
+    signed_in.cookies["django_language"] = "en"
+    html = signed_in.get(reverse("measures:matching")).content.decode()
+    assert "Enterprise size: Medium, Small, Micro" in html
+    assert "中型、小型、微型" not in html
