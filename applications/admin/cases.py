@@ -36,7 +36,15 @@ from ..models import (
     FraudFinding,
     Payment,
 )
-from ..workflow import TRANSITIONS, Stale, Transition, TransitionError, apply_transition, available_transitions
+from ..workflow import (
+    TRANSITIONS,
+    Stale,
+    Transition,
+    TransitionError,
+    apply_transition,
+    available_transitions,
+    history_name,
+)
 from ..workflow.permissions import Role, applications_visible_to, is_workflow_staff
 from . import queue_cache
 from .base import EXPORT_ROLES, ROLE_OF_STAFF, RestrictedAdmin, money_display
@@ -132,13 +140,19 @@ class EventInline(admin.TabularInline):
     model = Event
     formset = OfTheCaseFormSet
     related = ["actor"]  # the people the rows name, read with the rows
-    fields = ["created_at", "actor_name", "action_label", "from_status", "to_status", "comment", "amount_shown"]
+    fields = ["created_at", "actor_name", "name", "from_status", "to_status", "comment", "amount_shown"]
     readonly_fields = fields
     actor_name = person_display("actor", gettext_lazy("操作人"))
     amount_shown = money_display("amount", gettext_lazy("金额"))
     extra = 0
     can_delete = False
     ordering = ["created_at", "pk"]
+
+    # What happened, in the reader's language and as the history says it ("Returned for correction"), where the
+    # stored label is the Chinese of the button ("Return for correction").
+    @admin.display(description=gettext_lazy("操作名称"))
+    def name(self, obj):
+        return history_name(obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(*self.related)
@@ -540,7 +554,7 @@ class ApplicationAdmin(CaseReviewMixin, RestrictedAdmin):
             return error
         self.message_user(
             request,
-            _("%(reference)s：已%(action)s。") % {"reference": application.reference, "action": transition.label},
+            _("%(reference)s：已%(action)s。") % {"reference": application.reference, "action": transition.done_label},
         )
         return None
 

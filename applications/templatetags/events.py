@@ -1,9 +1,10 @@
 """A case's events in the reader's language: their names and the comments the portal itself wrote.
 
 An event is kept as written, in Chinese, and chained into the audit trail (it may never change). Its name is the
-transition's label or one of the portal's own labels, so it is translated by the catalogue when shown. A comment the
-portal composed (a recovery opened, a repayment, a ban, an objection) is recognised by its wording and shown in the
-reader's language with the same figures; what a person typed is shown as they typed it.
+action's name once taken (workflow.DONE: "Returned for correction", where the button says "Return for correction")
+or one of the portal's own labels, so it is translated by the catalogue when shown. A comment the portal composed (a
+recovery opened, a repayment, a ban, an objection) is recognised by its wording and shown in the reader's language
+with the same figures; what a person typed is shown as they typed it.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from __future__ import annotations
 import re
 
 from django import template
-from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import get_language, gettext_noop
 
 from portal.composed import translate_composed
 from portal.formatting import format_money
 
-from ..workflow import TRANSITIONS
+from ..workflow import history_name
 
 register = template.Library()
 
@@ -50,10 +51,7 @@ def _shown(name: str, value: str) -> str:
 @register.filter
 def event_name(event) -> str:
     """Return the name of what happened, in the reader's language."""
-    transition = TRANSITIONS.get(event.action)
-    if transition is not None:
-        return str(transition.label)
-    return gettext(event.action_label) if event.action_label else ""
+    return history_name(event)
 
 
 @register.filter

@@ -16,6 +16,7 @@ from .transitions import (
     TransitionError,
     apply_transition,
     available_transitions,
+    history_name,
 )
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "TransitionError",
     "apply_transition",
     "available_transitions",
+    "history_name",
 ]

@@ -19,20 +19,22 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from measures.workdays import WorkingCalendar
 
 from ..models import Application, Event, Status
 from .transitions import DEFAULT_PUBLICITY_WORKING_DAYS, VERIFICATION_WORKING_DAYS
 
+# Context "stage": a stage's name is a noun ("Submission", "Public announcement"), not the button or menu item
+# with the same Chinese.
 STAGES = [
-    ("submit", gettext_lazy("提交")),
-    ("pre_review", gettext_lazy("预审")),
-    ("final_review", gettext_lazy("终审")),
-    ("publicity", gettext_lazy("公示")),
-    ("finance", gettext_lazy("财政审批")),
-    ("payment", gettext_lazy("拨付")),
+    ("submit", pgettext_lazy("stage", "提交")),
+    ("pre_review", pgettext_lazy("stage", "预审")),
+    ("final_review", pgettext_lazy("stage", "终审")),
+    ("publicity", pgettext_lazy("stage", "公示")),
+    ("finance", pgettext_lazy("stage", "财政审批")),
+    ("payment", pgettext_lazy("stage", "拨付")),
 ]
 SUBMIT, PRE_REVIEW, FINAL_REVIEW, PUBLICITY, FINANCE, PAYMENT = range(len(STAGES))
 ALL_DONE = len(STAGES)

@@ -14,10 +14,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from accounts.services import profile_record_version
@@ -54,6 +54,17 @@ class Transition:
     # Offered only when this says the case needs it (e.g. a proposal waiting for approval); the effect checks again.
     offered_when: Callable[[Application], bool] | None = None
 
+    @property
+    def done_label(self) -> str | Promise:
+        """Return the name of the action once taken, as the case history shows it (DONE)."""
+        return DONE[self.action]
+
+
+def as_written(label: str | Promise) -> str:
+    """Return a label in Chinese, as an event keeps it whatever the language of the person acting."""
+    with translation.override(None):
+        return str(label)
+
 
 def _t(action, label, sources, target, roles, **kwargs) -> Transition:
     return Transition(action, label, frozenset(sources), target, frozenset(roles), **kwargs)
@@ -67,20 +78,27 @@ BANNABLE_STATES = REVIEW_STATES | {S.RETURNED, S.PUBLICITY, S.FINANCE_REVIEW, S.
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in [
-        _t("submit", gettext_lazy("提交申请"), {S.DRAFT}, S.SUBMITTED, {E}),
-        _t("resubmit", gettext_lazy("补正后重新提交"), {S.RETURNED}, S.RESUBMITTED, {E}),
+        _t("submit", pgettext_lazy("action button", "提交申请"), {S.DRAFT}, S.SUBMITTED, {E}),
+        _t("resubmit", pgettext_lazy("action button", "补正后重新提交"), {S.RETURNED}, S.RESUBMITTED, {E}),
         _t(
             "return_for_correction",
-            gettext_lazy("退回补正"),
+            pgettext_lazy("action button", "退回补正"),
             {S.SUBMITTED, S.RESUBMITTED, S.UNDER_REVIEW, S.VERIFICATION},
             S.RETURNED,
             {R},
             needs_comment=True,
         ),
-        _t("accept", gettext_lazy("预审通过"), {S.SUBMITTED, S.RESUBMITTED}, S.UNDER_REVIEW, {R}, bulk=True),
+        _t(
+            "accept",
+            pgettext_lazy("action button", "预审通过"),
+            {S.SUBMITTED, S.RESUBMITTED},
+            S.UNDER_REVIEW,
+            {R},
+            bulk=True,
+        ),
         _t(
             "final_review_pass",
-            gettext_lazy("终审通过，提出拟支持金额"),
+            pgettext_lazy("action button", "终审通过，提出拟支持金额"),
             {S.UNDER_REVIEW},
             S.REVIEWED,
             {R},
@@ -88,7 +106,7 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         _t(
             "approve_proposal",
-            gettext_lazy("同意高于测算金额的拟支持金额"),
+            pgettext_lazy("action button", "同意高于测算金额的拟支持金额"),
             {S.REVIEWED},
             None,
             {HEAD, A},
@@ -96,18 +114,18 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         _t(
             "refuse_proposal",
-            gettext_lazy("不同意拟支持金额，退回终审"),
+            pgettext_lazy("action button", "不同意拟支持金额，退回终审"),
             {S.REVIEWED},
             S.UNDER_REVIEW,
             {HEAD, A},
             needs_comment=True,
             offered_when=safeguards.proposal_pending,
         ),
-        _t("mark_sampled", gettext_lazy("抽中核实"), {S.REVIEWED}, S.VERIFICATION, {R}, bulk=True),
-        _t("verify", gettext_lazy("核实无误"), {S.VERIFICATION}, S.REVIEWED, {R}),
+        _t("mark_sampled", pgettext_lazy("action button", "抽中核实"), {S.REVIEWED}, S.VERIFICATION, {R}, bulk=True),
+        _t("verify", pgettext_lazy("action button", "核实无误"), {S.VERIFICATION}, S.REVIEWED, {R}),
         _t(
             "start_publicity",
-            gettext_lazy("开始公示"),
+            pgettext_lazy("action button", "开始公示"),
             {S.REVIEWED},
             S.PUBLICITY,
             {R, A},
@@ -118,7 +136,7 @@ TRANSITIONS: dict[str, Transition] = {
         # itself leaves the case in 公示 until it is examined.
         _t(
             "object",
-            gettext_lazy("公示异议经核实成立，退回审核"),
+            pgettext_lazy("action button", "公示异议经核实成立，退回审核"),
             {S.PUBLICITY},
             S.UNDER_REVIEW,
             {SYS},
@@ -126,7 +144,7 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         _t(
             "end_publicity",
-            gettext_lazy("公示期满无异议，报财政审批"),
+            pgettext_lazy("action button", "公示期满无异议，报财政审批"),
             {S.PUBLICITY},
             S.FINANCE_REVIEW,
             {SYS, A},
@@ -135,17 +153,24 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         _t(
             "end_publicity_after_objections",
-            gettext_lazy("公示期满，异议经核实不成立，报财政审批"),
+            pgettext_lazy("action button", "公示期满，异议经核实不成立，报财政审批"),
             {S.PUBLICITY},
             S.FINANCE_REVIEW,
             {SYS, A},
             bulk=True,
             offered_when=objections.all_dismissed,
         ),
-        _t("finance_approve", gettext_lazy("财政审批通过"), {S.FINANCE_REVIEW}, S.APPROVED, {F}, amount="optional"),
+        _t(
+            "finance_approve",
+            pgettext_lazy("action button", "财政审批通过"),
+            {S.FINANCE_REVIEW},
+            S.APPROVED,
+            {F},
+            amount="optional",
+        ),
         _t(
             "finance_send_back",
-            gettext_lazy("财政退回主管部门重审"),
+            pgettext_lazy("action button", "财政退回主管部门重审"),
             {S.FINANCE_REVIEW},
             S.UNDER_REVIEW,
             {F},
@@ -153,27 +178,29 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         _t(
             "record_payment",
-            gettext_lazy("登记拨付"),
+            pgettext_lazy("action button", "登记拨付"),
             {S.APPROVED, S.DISBURSING},
             S.DISBURSED,
             {F},
             amount="required",
             target_when_partly_paid=S.DISBURSING,
         ),
-        _t("close", gettext_lazy("办结"), {S.DISBURSED}, S.CLOSED, {F, A, SYS}, bulk=True),
-        _t("reject", gettext_lazy("不予支持"), REVIEW_STATES, S.REJECTED, {R, A}, needs_comment=True),
+        _t("close", pgettext_lazy("action button", "办结"), {S.DISBURSED}, S.CLOSED, {F, A, SYS}, bulk=True),
+        _t("reject", pgettext_lazy("action button", "不予支持"), REVIEW_STATES, S.REJECTED, {R, A}, needs_comment=True),
         _t(
             "withdraw",
-            gettext_lazy("企业撤回申请"),
+            pgettext_lazy("action button", "企业撤回申请"),
             {S.DRAFT, S.RETURNED, S.PUBLICITY} | REVIEW_STATES,
             S.WITHDRAWN,
             {E},
         ),
-        _t("lapse", gettext_lazy("逾期未补正，视为放弃"), {S.RETURNED}, S.LAPSED, {SYS, A}, bulk=True),
+        _t(
+            "lapse", pgettext_lazy("action button", "逾期未补正，视为放弃"), {S.RETURNED}, S.LAPSED, {SYS, A}, bulk=True
+        ),
         # A ban stops a case at approval and payment, unless a district administrator records why it should not.
         _t(
             "override_ban",
-            gettext_lazy("登记禁止申请期间继续办理的理由"),
+            pgettext_lazy("action button", "登记禁止申请期间继续办理的理由"),
             BANNABLE_STATES,
             None,
             {A},
@@ -183,7 +210,7 @@ TRANSITIONS: dict[str, Transition] = {
         # Carried out by the portal (applications.sanctions) after a district administrator records a fraud finding.
         _t(
             "revoke",
-            gettext_lazy("查实弄虚作假，撤销奖励补贴"),
+            pgettext_lazy("action button", "查实弄虚作假，撤销奖励补贴"),
             # From any open state after submission: the case may have moved on before the finding is carried out.
             set(AWARDED_STATUSES) | REVIEW_STATES | {S.RETURNED},
             S.REVOKED,
@@ -200,11 +227,51 @@ TRANSITIONS: dict[str, Transition] = {
 OPENINGS: dict[str, Transition] = {
     t.action: t
     for t in [
-        _t("offer_confirm", gettext_lazy("确认免申即享奖励，进入公示"), set(), S.PUBLICITY, {E}),
-        _t("offer_decline", gettext_lazy("放弃免申即享奖励"), set(), S.WITHDRAWN, {E}),
-        _t("offer_lapse", gettext_lazy("逾期未确认免申即享奖励，视为放弃"), set(), S.LAPSED, {SYS}),
+        _t("offer_confirm", pgettext_lazy("action button", "确认免申即享奖励，进入公示"), set(), S.PUBLICITY, {E}),
+        _t("offer_decline", pgettext_lazy("action button", "放弃免申即享奖励"), set(), S.WITHDRAWN, {E}),
+        _t("offer_lapse", pgettext_lazy("action button", "逾期未确认免申即享奖励，视为放弃"), set(), S.LAPSED, {SYS}),
     ]
 }
+
+
+# The same actions as the case history names them once taken. The Chinese is the button's (an event keeps it as
+# written); English reads differently on a button and in the history: "Return for correction" / "Returned for
+# correction". Each label has its context ("action button" in the tables above, "timeline" here) for that reason.
+DONE: dict[str, Promise] = {
+    "submit": pgettext_lazy("timeline", "提交申请"),
+    "resubmit": pgettext_lazy("timeline", "补正后重新提交"),
+    "return_for_correction": pgettext_lazy("timeline", "退回补正"),
+    "accept": pgettext_lazy("timeline", "预审通过"),
+    "final_review_pass": pgettext_lazy("timeline", "终审通过，提出拟支持金额"),
+    "approve_proposal": pgettext_lazy("timeline", "同意高于测算金额的拟支持金额"),
+    "refuse_proposal": pgettext_lazy("timeline", "不同意拟支持金额，退回终审"),
+    "mark_sampled": pgettext_lazy("timeline", "抽中核实"),
+    "verify": pgettext_lazy("timeline", "核实无误"),
+    "start_publicity": pgettext_lazy("timeline", "开始公示"),
+    "object": pgettext_lazy("timeline", "公示异议经核实成立，退回审核"),
+    "end_publicity": pgettext_lazy("timeline", "公示期满无异议，报财政审批"),
+    "end_publicity_after_objections": pgettext_lazy("timeline", "公示期满，异议经核实不成立，报财政审批"),
+    "finance_approve": pgettext_lazy("timeline", "财政审批通过"),
+    "finance_send_back": pgettext_lazy("timeline", "财政退回主管部门重审"),
+    "record_payment": pgettext_lazy("timeline", "登记拨付"),
+    "close": pgettext_lazy("timeline", "办结"),
+    "reject": pgettext_lazy("timeline", "不予支持"),
+    "withdraw": pgettext_lazy("timeline", "企业撤回申请"),
+    "lapse": pgettext_lazy("timeline", "逾期未补正，视为放弃"),
+    "override_ban": pgettext_lazy("timeline", "登记禁止申请期间继续办理的理由"),
+    "revoke": pgettext_lazy("timeline", "查实弄虚作假，撤销奖励补贴"),
+    "offer_confirm": pgettext_lazy("timeline", "确认免申即享奖励，进入公示"),
+    "offer_decline": pgettext_lazy("timeline", "放弃免申即享奖励"),
+    "offer_lapse": pgettext_lazy("timeline", "逾期未确认免申即享奖励，视为放弃"),
+}
+
+
+def history_name(event: Event) -> str:
+    """Return what happened, in the reader's language: the action's name once taken, or the portal's own label."""
+    done = DONE.get(event.action)
+    if done is not None:
+        return str(done)
+    return _(event.action_label) if event.action_label else ""
 
 
 @dataclass
@@ -396,7 +463,7 @@ def write_event(application: Application, transition: Transition, ctx: Context, 
         application=application,
         actor=ctx.actor,
         action=transition.action,
-        action_label=str(transition.label),
+        action_label=as_written(transition.label),
         from_status=from_status,
         to_status=application.status,
         comment=ctx.comment.strip(),
@@ -511,7 +578,7 @@ def open_case(
                 application=application,
                 actor=step.actor,
                 action=step.action,
-                action_label=str(step.label),
+                action_label=as_written(step.label),
                 comment=step.comment,
                 to_status="",
             )

@@ -40,7 +40,7 @@ def test_the_timeline_names_events_and_notices_in_english(client, owner, make_ap
     html = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
     timeline = html.split('class="list-group list-group-numbered timeline"', 1)[1].split("</ol>", 1)[0]
     with translation.override("en"):
-        assert str(TRANSITIONS["record_payment"].label) in timeline
+        assert str(TRANSITIONS["record_payment"].done_label) in timeline
     assert "5,000.00 yuan" in timeline
     notices = html.split('class="table table-sm notices"', 1)[1].split("</table>", 1)[0]
     subjects = re.findall(r"<td>([^<]*SQ-[^<]*)</td>", notices)
@@ -97,3 +97,38 @@ def test_a_person_who_never_chose_a_language_is_mailed_in_chinese(
     to_owner = [m for m in mailoutbox if owner.email in m.to]
     assert to_owner and CJK.search(to_owner[0].subject)
     assert "5,000.00 元" in to_owner[0].body
+
+
+def test_the_case_page_says_return_on_the_button_and_returned_in_the_history(client, reviewer, make_application):
+    application = make_application("resubmitted")
+    Event.objects.create(
+        application=application, action="return_for_correction", action_label="退回补正", to_status="returned"
+    )
+    english(client).force_login(reviewer)
+    html = client.get(reverse("admin:applications_application_change", args=[application.pk])).content.decode()
+    buttons = html.split('class="object-tools"', 1)[1].split("</ul>", 1)[0]
+    history = html.split('id="events-group"', 1)[1].split("</table>", 1)[0]
+    assert ">Return for correction</a>" in buttons and "Returned for correction" not in buttons
+    assert "Returned for correction" in history and "Return for correction<" not in history
+
+
+def test_the_enterprise_sees_the_stage_public_announcement_and_what_happened_in_it(client, owner, make_application):
+    application = make_application("publicity")
+    Event.objects.create(
+        application=application, action="start_publicity", action_label="开始公示", to_status="publicity"
+    )
+    english(client).force_login(owner)
+    html = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    stage = html.split('data-stage="publicity"', 1)[1].split("</div>", 1)[0]
+    timeline = html.split('class="list-group list-group-numbered timeline"', 1)[1].split("</ol>", 1)[0]
+    assert "Public announcement" in stage and "Announcements" not in stage
+    assert "Public announcement started" in timeline and "Start public announcement" not in timeline
+
+
+def test_an_event_is_kept_in_chinese_when_an_english_reader_acts(reviewer, make_application):
+    application = make_application("submitted")
+    with translation.override("en"):
+        apply_transition(
+            application_id=application.pk, action="return_for_correction", actor=reviewer, comment="Add the list."
+        )
+    assert application.events.get(action="return_for_correction").action_label == "退回补正"
