@@ -27,7 +27,9 @@ from ..integrity.links import linked_enterprises
 from ..models import Application, MaterialCheck
 from ..review import applicant, assignment, criteria, materials
 from ..review.access import may_assign, may_review
-from .pagination import CappedPaginator
+from ..workflow.permissions import may_approve_proposals
+from ..workflow.safeguards import proposals_waiting_for
+from .pagination import CappedPaginator, capped_count
 
 
 class AssignedFilter(admin.SimpleListFilter):
@@ -122,11 +124,12 @@ class CaseReviewMixin:
         rows, other_files = materials.checklist(application)
         reviewing = may_review(request.user, application)
         assigning = may_assign(request.user, application)
+        panel = applicant.applicant_panel(application, request.user)
         return {
-            "panel": applicant.applicant_panel(application, request.user),
+            "panel": panel,
             "checklist": rows,
             "other_files": other_files,
-            "criteria_rows": criteria.review_rows(application),
+            "criteria_rows": criteria.review_rows(application, panel.measure),
             "may_review": reviewing,
             "verdict_choices": VERDICT_CHOICES,
             "met_choices": MET_CHOICES,
@@ -136,11 +139,17 @@ class CaseReviewMixin:
         }
 
     def queue_context(self, request) -> dict:
-        """A reviewer's count of open cases assigned to them (one query), for the queue's heading."""
-        if request.user.role != StaffRole.REVIEWER:
-            return {}
-        count, more = assignment.assigned_count(request.user, self.get_queryset(request), CappedPaginator.cap)
-        return {"show_assigned": True, "assigned_count": count, "assigned_more": more}
+        """For the queue's heading: a reviewer's count of open cases assigned to them, and a head's or district
+        administrator's count of proposals waiting for their approval (one capped query each)."""
+        user, context = request.user, {}
+        if user.role == StaffRole.REVIEWER:
+            count, more = assignment.assigned_count(user, self.get_queryset(request), CappedPaginator.cap)
+            context.update(show_assigned=True, assigned_count=count, assigned_more=more)
+        if may_approve_proposals(user):
+            waiting = proposals_waiting_for(user, self.get_queryset(request))
+            count, more = capped_count(waiting, CappedPaginator.cap)
+            context.update(show_approval=True, approval_count=count, approval_more=more)
+        return context
 
     def _case(self, request, object_id: int) -> Application:
         return get_object_or_404(self.get_queryset(request), pk=object_id)

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Enterprise, StaffRole
-from measures.models import Measure
 from portal.formatting import format_money
 
 from ..forms import INPUT_PREFIX, ApplicationForm, TransitionForm
@@ -53,31 +52,13 @@ from .exports import approved_and_paid_workbook, workbook_response
 from .home import WaitingFilter
 from .objections import ObjectionInline
 from .pagination import CappedPaginator
-
-
-class OverdueFilter(admin.SimpleListFilter):
-    title = gettext_lazy("是否逾期")
-    parameter_name = "overdue"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("已逾期"))]
-
-    def queryset(self, request, queryset):
-        return queryset.overdue() if self.value() == "yes" else queryset
-
-
-class ScopeMeasureFilter(admin.RelatedFieldListFilter):
-    """The measures of the staff member's own district (a reviewer's: those the department leads), read from the
-    measures: listing the measures that occur in the queue would scan every case of it on every page view."""
-
-    def field_choices(self, field, request, model_admin):
-        user, measures = request.user, Measure.objects.all()
-        if not user.is_superuser and user.work_district_id:
-            measures = measures.filter(document__district_id=user.work_district_id)
-        if not user.is_superuser and user.role == StaffRole.REVIEWER:
-            measures = measures.filter(lead_departments=user.department_id)
-        ordering = self.field_admin_ordering(field, request, model_admin)
-        return field.get_choices(include_blank=False, ordering=ordering, limit_choices_to={"pk__in": measures})
+from .queue_filters import (
+    ApprovalFilter,
+    OverdueFilter,
+    ScopeDistrictFilter,
+    ScopeMeasureFilter,
+    SubmittedYearFilter,
+)
 
 
 class QueueChangeList(ChangeList):
@@ -106,22 +87,6 @@ class QueueChangeList(ChangeList):
 
     def get_queryset(self, request, exclude_parameters=None):
         return super().get_queryset(request, exclude_parameters).only(*self.columns)
-
-
-class SubmittedYearFilter(admin.SimpleListFilter):
-    """The year of submission, from a fixed list: a date hierarchy would scan the whole queue for its years."""
-
-    title = gettext_lazy("提交年度")
-    parameter_name = "submitted_year"
-    first_year = 2020  # the earliest policy documents of the library
-
-    def lookups(self, request, model_admin):
-        return [(str(year), str(year)) for year in range(timezone.localdate().year, self.first_year - 1, -1)]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        offered = {year for year, _label in self.lookups(request, None)}
-        return queryset.filter(submitted_at__year=int(value)) if value in offered else queryset
 
 
 class OfTheCaseFormSet(BaseInlineFormSet):
@@ -217,10 +182,11 @@ class ApplicationAdmin(CaseReviewMixin, RestrictedAdmin):
     list_filter = [
         ("measure", ScopeMeasureFilter),
         "status",
-        "district",
+        ("district", ScopeDistrictFilter),
         OverdueFilter,
         WaitingFilter,
         AssignedFilter,
+        ApprovalFilter,
         "sampled",
         SubmittedYearFilter,
     ]

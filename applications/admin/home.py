@@ -14,7 +14,9 @@ from accounts.models import StaffRole
 from measures.workdays import WorkingCalendar
 
 from ..dashboard.figures import WAITING_FOR_STAFF, limit_cutoff, staff_home
-from ..workflow.permissions import applications_visible_to, is_workflow_staff
+from ..workflow.permissions import applications_visible_to, is_workflow_staff, may_approve_proposals
+from ..workflow.safeguards import proposals_waiting_for
+from .pagination import CappedPaginator, capped_count
 
 QUEUE = "admin:applications_application_changelist"
 
@@ -36,13 +38,21 @@ def _home_context(request) -> dict:
     if user.role == StaffRole.REVIEWER:
         # Not cached: it is the reader's own, and changes with every assignment.
         assigned = applications_visible_to(user).open().filter(assigned_to=user).count()
+    approval = approval_more = None
+    if may_approve_proposals(user):
+        # The reader's own too (their own proposals are not theirs to approve); counted up to the queue's cap.
+        waiting = proposals_waiting_for(user, applications_visible_to(user))
+        approval, approval_more = capped_count(waiting, CappedPaginator.cap)
     return {
         "staff_home": home,
         "home_stages": stages,
         "home_assigned": assigned,
+        "home_approval": approval,
+        "home_approval_more": approval_more,
         "home_links": {
             "queue": queue,
             "assigned": f"{queue}?assigned=me",
+            "approval": f"{queue}?approval=me",
             "overdue": f"{queue}?overdue=yes",
             "waiting": f"{queue}?waiting=over",
             "objections": reverse("admin:applications_objection_changelist") + "?outcome__exact=pending",

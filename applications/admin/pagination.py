@@ -6,6 +6,13 @@ from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
 
+def capped_count(queryset, cap: int) -> tuple[int, bool]:
+    """Return how many rows the queryset holds, counting at most `cap` (one query, the same however long the queue),
+    and whether there are more."""
+    counted = queryset.order_by()[: cap + 1].count()
+    return min(counted, cap), counted > cap
+
+
 class CappedPaginator(Paginator):
     """Count at most `cap` rows, and so offer at most `cap` rows' worth of pages.
 

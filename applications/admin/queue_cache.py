@@ -3,7 +3,8 @@
 Reviewers open and re-open their queue far more often than its cases change. A rendered page is kept in the cache
 under a key made of everything it shows and whom it is for:
 
-- the person (id, role, department, district) and the page's full address with its filters, search and page number;
+- the person (id, role, head or not, department, district) and the page's full address with its filters, search
+  and page number;
 - the language, the day (deadlines and "overdue" depend on it) and the CSRF cookie the page's action form was
   signed for;
 - the district's **queue version**: the latest `updated_at` of its cases, read through the index
@@ -69,6 +70,7 @@ def page_key(request: HttpRequest) -> str | None:
     parts = [
         user.pk,
         user.role,
+        user.is_head,  # a head's page offers 待我同意
         user.department_id,
         district_id,
         request.get_full_path(),

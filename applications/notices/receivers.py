@@ -10,7 +10,14 @@ from ..letters.render import letter_title
 from ..models import Event, Notice, NoticeKind
 from ..workflow.signals import transition_applied
 from .outbox import build_notice, write_notices
-from .recipients import absolute_link, admin_link, approvers_of, enterprise_emails, staff_recipients
+from .recipients import (
+    absolute_link,
+    admin_link,
+    approval_queue_link,
+    approvers_of,
+    enterprise_emails,
+    staff_recipients,
+)
 
 
 @receiver(transition_applied, dispatch_uid="notices.event_notices")
@@ -63,7 +70,11 @@ def proposal_notice(event: Event, context: dict) -> Notice:
     their approval the case cannot enter 公示."""
     application = event.application
     proposer = event.actor
-    context = {**context, "proposer": (proposer.get_full_name() or proposer.username) if proposer else ""}
+    context = {
+        **context,
+        "proposer": (proposer.get_full_name() or proposer.username) if proposer else "",
+        "approval_queue_link": approval_queue_link(),
+    }
     return build_notice(
         "proposal_approval",
         context,

@@ -26,6 +26,11 @@ def admin_link(application: Application) -> str:
     return absolute_link(reverse("admin:applications_application_change", args=[application.pk]))
 
 
+def approval_queue_link() -> str:
+    """Return the link to the queue filtered to the proposals waiting for the reader's approval (待我同意)."""
+    return absolute_link(reverse("admin:applications_application_changelist") + "?approval=me")
+
+
 # Recipients.
 
 

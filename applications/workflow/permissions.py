@@ -28,6 +28,15 @@ def is_workflow_staff(user: User | None) -> bool:
     )
 
 
+def may_approve_proposals(user: User | None) -> bool:
+    """Return whether the person may be the second person on a proposal above the engine's figure: a head (负责人)
+    of a department, for the measures it leads, or a district administrator (roles_for gives them HEAD or
+    DISTRICT_ADMIN on the cases of their queue)."""
+    if user is None or not user.is_authenticated or not user.is_active or not user.is_staff:
+        return False
+    return user.role == StaffRole.DISTRICT_ADMIN or (user.role == StaffRole.REVIEWER and user.is_head)
+
+
 def applications_visible_to(user: User | None) -> QuerySet[Application]:
     """Return the cases a person may see."""
     qs = Application.objects.all()

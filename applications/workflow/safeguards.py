@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,9 +17,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from portal.formatting import format_money
 
-from ..models import Application, Payment
+from ..models import Application, Event, Payment, Status
 from .checks import ban_problems, blocking_bans
 from .errors import Invalid
+from .permissions import may_approve_proposals
 
 # Proposals: above the engine's figure, a reason and a second person's approval before 公示.
 
@@ -35,6 +37,21 @@ def proposal_pending(application: Application) -> bool:
 def proposal_settled(application: Application) -> bool:
     """Return whether no proposal waits for the second person (offered_when of "start_publicity")."""
     return not proposal_pending(application)
+
+
+def proposals_waiting_for(user: User, queue: QuerySet[Application]) -> QuerySet[Application]:
+    """Return the cases of the person's queue (applications_visible_to) whose proposal waits for their approval
+    (待我同意): in 终审通过, where approve_proposal is offered, not yet approved, and proposed by someone else (the
+    proposer may not approve their own). None for whoever may not approve proposals."""
+    if not may_approve_proposals(user):
+        return queue.none()
+    # The latest proposal's author, read along the (application, sequence) key of the events.
+    proposer = Event.objects.filter(application=OuterRef("pk"), action="final_review_pass").order_by("-sequence")
+    return (
+        queue.filter(status=Status.REVIEWED, proposal_needs_approval=True, proposal_approved_by__isnull=True)
+        .alias(proposer_id=Subquery(proposer.values("actor_id")[:1]))
+        .filter(Q(proposer_id__isnull=True) | ~Q(proposer_id=user.pk))
+    )
 
 
 def bound_proposal(application: Application, amount: Decimal, comment: str) -> None:

@@ -112,6 +112,29 @@ def test_it_never_counts_or_skips_the_whole_queue(client, grow):
         assert all(offset < CappedPaginator.cap for offset in offsets)
 
 
+def approver(kind: str) -> User:
+    """The head of the biggest queue's department (made so), or its district's administrator."""
+    reviewer = biggest_queue_reviewer()
+    if kind == "admin":
+        return User.objects.get(username=f"bench-adm-{reviewer.work_district_id}")
+    User.objects.filter(pk=reviewer.pk).update(is_head=True)
+    return User.objects.get(pk=reviewer.pk)
+
+
+@pytest.mark.parametrize("kind", ["head", "admin"])
+def test_it_lists_the_proposals_waiting_for_approval_with_the_same_queries_and_a_capped_count(client, grow, kind):
+    grow(20, 150)
+    _small, small_queries = fetch(client, approver(kind), f"{QUEUE}?approval=me")
+    grow(60, 1500)
+    person = approver(kind)
+    user_queue(person).filter(status="reviewed").update(proposal_needs_approval=True, proposal_approved_by=None)
+    large, large_queries = fetch(client, person, f"{QUEUE}?approval=me")
+    assert len(large_queries) == len(small_queries)
+    assert "待我同意：" in large.content.decode()
+    counts = [sql for sql in large_queries if "COUNT(" in sql and '"applications_application"' in sql]
+    assert counts and all("LIMIT 101" in sql for sql in counts), counts
+
+
 def test_it_searches_the_queue_by_enterprise_name_or_reference_with_the_same_queries(client, grow):
     grow(20, 150)
     reviewer = biggest_queue_reviewer()
