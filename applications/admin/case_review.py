@@ -124,11 +124,12 @@ class CaseReviewMixin:
         rows, other_files = materials.checklist(application)
         reviewing = may_review(request.user, application)
         assigning = may_assign(request.user, application)
+        panel = applicant.applicant_panel(application, request.user)
         return {
-            "panel": applicant.applicant_panel(application, request.user),
+            "panel": panel,
             "checklist": rows,
             "other_files": other_files,
-            "criteria_rows": criteria.review_rows(application),
+            "criteria_rows": criteria.review_rows(application, panel.measure),
             "may_review": reviewing,
             "verdict_choices": VERDICT_CHOICES,
             "met_choices": MET_CHOICES,

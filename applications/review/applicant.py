@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,7 @@ from measures.matching import (
     UNKNOWN,
     Check,
     facts_for_enterprise,
+    kept_measures_for_matching,
     match_measures,
     measures_for_matching,
 )
@@ -105,6 +106,7 @@ class ApplicantPanel:
     dishonest_now: bool
     bans: list[Ban]
     recoveries: list[Recovery]
+    measure: Measure | None = None  # as matching reads it (matched_measure), for the review criteria
     awards: list[Application] = field(default_factory=list)
     open_cases: list[Application] = field(default_factory=list)
     visible: set[int] = field(default_factory=set)
@@ -205,10 +207,31 @@ class AsSubmitted:
         return getattr(self._enterprise, name)
 
 
-def _conditions(application: Application, frozen: AsSubmitted | None, on_then: datetime.date | None):
+def matched_measure(application: Application) -> Measure:
+    """Return the case's measure as matching reads it (document, district, conditions, beneficiary types), from the
+    copy this process keeps (measures.matching.kept_measures_for_matching): read for the case alone it cost three
+    queries, and the profile rows and the review criteria read its conditions twice more."""
+    if not connection.in_atomic_block:  # inside a transaction the kept copy is not used: read the one measure
+        for measure in kept_measures_for_matching():
+            if measure.pk == application.measure_id:
+                return measure
+    return measures_for_matching().get(pk=application.measure_id)
+
+
+def _by_district(bans: list[Ban], on: datetime.date) -> dict[int, tuple[datetime.date, str]]:
+    """Ban.objects.by_district over the enterprise's bans read once (in the same order, so the same choice)."""
+    return {b.district_id: (b.ends_on, b.quote or b.decision_number) for b in bans if b.starts_on <= on <= b.ends_on}
+
+
+def _conditions(
+    application: Application,
+    frozen: AsSubmitted | None,
+    on_then: datetime.date | None,
+    measure: Measure,
+    bans: list[Ban],
+):
     """Return each check of the measure against the profile then and now, the ban checks left out (the panel lists
-    the bans themselves)."""
-    measure = measures_for_matching().get(pk=application.measure_id)
+    the bans themselves). `bans` are all the enterprise's bans."""
     today = timezone.localdate()
     enterprise = application.enterprise
     ban_label = _("禁止申请")
@@ -217,18 +240,19 @@ def _conditions(application: Application, frozen: AsSubmitted | None, on_then: d
         [match] = match_measures(facts, [measure], on)
         return [c for c in match.checks if c.label != ban_label]
 
-    now = checks(facts_for_enterprise(enterprise, today, bans=Ban.objects.by_district(enterprise, today)), today)
+    now = checks(facts_for_enterprise(enterprise, today, bans=_by_district(bans, today)), today)
     then: list[Check | None] = [None] * len(now)
     if frozen is not None and on_then is not None:
-        bans = Ban.objects.by_district(enterprise, on_then)
-        then = checks(facts_for_enterprise(frozen, on_then, bans=bans), on_then)
+        then = checks(facts_for_enterprise(frozen, on_then, bans=_by_district(bans, on_then)), on_then)
     return [ConditionRow(t, n) for t, n in zip(then, now, strict=True)]
 
 
-def profile_rows(application: Application, data: dict[str, Any], now: dict[str, Any]) -> list[ProfileRow]:
+def profile_rows(
+    application: Application, data: dict[str, Any], now: dict[str, Any], measure: Measure | None = None
+) -> list[ProfileRow]:
     ids = {v for k, v in (*data.items(), *now.items()) if k.endswith("district") and v}
     districts = District.objects.in_bulk(ids)
-    tested = tested_fields(application.measure, now.get("industry") or data.get("industry") or "")
+    tested = tested_fields(measure or application.measure, now.get("industry") or data.get("industry") or "")
     return [
         ProfileRow(
             name,
@@ -263,18 +287,21 @@ def applicant_panel(application: Application, user: User) -> ApplicantPanel:
     frozen = AsSubmitted(data) if version else None
     submitted_on = timezone.localdate(application.submitted_at) if application.submitted_at else None
     awards, open_cases, visible = _history(application, user)
+    measure = matched_measure(application)
+    bans = list(Ban.objects.filter(enterprise=enterprise))  # read once for the checks then and now and the list
     return ApplicantPanel(
         submitted_on=submitted_on,
         version_number=version.number if version else None,
-        rows=profile_rows(application, data, profile_snapshot(enterprise)),
+        rows=profile_rows(application, data, profile_snapshot(enterprise), measure),
         sme_then=frozen.sme_classification() if frozen and frozen.industry else None,
         sme_now=enterprise.sme_classification(),
-        conditions=_conditions(application, frozen, submitted_on),
+        conditions=_conditions(application, frozen, submitted_on, measure, bans),
         dishonest_then=data.get("on_dishonesty_list") if version else None,
         dishonest_now=enterprise.on_dishonesty_list,
-        bans=list(Ban.objects.filter(enterprise=enterprise, district_id=application.district_id)),
+        bans=[ban for ban in bans if ban.district_id == application.district_id],
         recoveries=list(Recovery.objects.filter(enterprise=enterprise, district_id=application.district_id)),
         awards=awards,
         open_cases=open_cases,
         visible=visible,
+        measure=measure,
     )

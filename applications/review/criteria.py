@@ -68,10 +68,11 @@ class CriterionRow:
     answer: CriterionAnswer | None = None
 
 
-def review_rows(application: Application) -> list[CriterionRow]:
-    """Return each criterion of the case's measure with the answer recorded for it, if any."""
+def review_rows(application: Application, measure: Measure | None = None) -> list[CriterionRow]:
+    """Return each criterion of the case's measure (or of `measure`, the same measure with its conditions and
+    beneficiaries already read) with the answer recorded for it, if any."""
     answers = {a.criterion: a for a in application.criterion_answers.select_related("answered_by")}
-    return [CriterionRow(c, answers.get(c.key)) for c in criteria_for(application.measure)]
+    return [CriterionRow(c, answers.get(c.key)) for c in criteria_for(measure or application.measure)]
 
 
 def _verdict_label(met: bool | None) -> str:

@@ -126,3 +126,26 @@ def test_to_a_mentougou_reviewer_the_chaoyang_case_page_does_not_exist(client, m
     client.force_login(mtg_reviewer)
     response = client.get(change_url(submitted))
     assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+
+
+def test_it_reads_the_enterprises_bans_and_the_measures_conditions_once(
+    client, reviewer, submitted, district_admin, chaoyang, mentougou
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = timezone.localdate()
+    for district, start in [(chaoyang, today.replace(year=today.year - 4)), (mentougou, today)]:
+        Ban.objects.create(
+            enterprise=submitted.enterprise, district=district, starts_on=start,
+            ends_on=start.replace(year=start.year + 3), decision_number=f"{district.name}决定〔2026〕1号",
+            decision_date=start, reason="虚报培训人数。", clause_quote="三年内不准", created_by=district_admin,
+        )  # fmt: skip
+    with CaptureQueriesContext(connection) as queries:
+        html = page(client, reviewer, submitted).content.decode()
+    read = [q["sql"] for q in queries.captured_queries]
+    # The bans: once for the warning at the top of an open case, once for the panel (then, now and the list).
+    assert sum('FROM "applications_ban"' in sql for sql in read) == 2
+    assert sum('FROM "measures_measurecondition"' in sql for sql in read) == 1
+    sanctions = html.split('id="sanctions"')[1].split("</table>")[0]
+    assert "朝阳区决定〔2026〕1号" in sanctions and "门头沟区决定〔2026〕1号" not in sanctions
