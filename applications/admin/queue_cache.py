@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import html
 
 from django.conf import settings
 from django.contrib import messages
@@ -41,7 +42,6 @@ from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from ..models import Application
@@ -171,6 +171,12 @@ def rows(cl) -> list[list[str]]:
 # statuses, yes/no, dates) and the escaping. The HTML is the same, character for character, as `items_for_result`
 # writes for a change list without editable rows (tests/applications/admin/test_queue_cache.py compares them).
 
+
+def _escape(value) -> str:
+    """django.utils.html.conditional_escape without its wrapper, which looks for lazy strings in every call."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
 REMEMBERED = (str, bool, int, datetime.date, type(None))  # values whose display is worth remembering in a page
 
 
@@ -209,7 +215,7 @@ class _Column:
             if isinstance(value, str) and value.strip() == "":
                 value = ""
             if self.relation:
-                return self.classes, (self.empty if value is None else conditional_escape(value))
+                return self.classes, _escape(self.empty if value is None else value)
             return self.classes, self._remembered(value, self._field_display)
         if self.method is not None:
             value = self.method(obj)
@@ -227,10 +233,10 @@ class _Column:
         classes = self.classes
         if isinstance(value, datetime.date | datetime.time):
             classes += " nowrap"
-        return classes, conditional_escape(display_for_value(value, empty, boolean))
+        return classes, _escape(display_for_value(value, empty, boolean))
 
     def _field_display(self, value):
-        return conditional_escape(display_for_field(value, self.field, self.empty, avoid_link=self.link))
+        return _escape(display_for_field(value, self.field, self.empty, avoid_link=self.link))
 
     def _remembered(self, value, display):
         if not isinstance(value, REMEMBERED):
@@ -263,7 +269,7 @@ def row_writer(cl):
             try:
                 classes, content = column.cell(obj)
             except ObjectDoesNotExist:
-                classes, content = column.base_classes, conditional_escape(column.default_empty)
+                classes, content = column.base_classes, _escape(column.default_empty)
             if not column.link:
                 out.append(f'<td class="{classes}">{content}</td>')
                 continue
@@ -271,8 +277,8 @@ def row_writer(cl):
             if url is not None:
                 opener = ""
                 if cl.is_popup:
-                    opener = f' data-popup-opener="{conditional_escape(obj.serializable_value(pk_name))}"'
-                content = f'<a href="{conditional_escape(url)}"{opener}>{content}</a>'
+                    opener = f' data-popup-opener="{_escape(obj.serializable_value(pk_name))}"'
+                content = f'<a href="{_escape(url)}"{opener}>{content}</a>'
             out.append(f'<{column.tag} class="{classes}">{content}</{column.tag}>')
         return "".join(out)
 
