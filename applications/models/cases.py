@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import optional_amount
@@ -362,7 +363,12 @@ class Event(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.application} {self.action_label}"
+        # The admin names each row of a case's history with this: the stored Chinese label, read as the history
+        # reads it in the reader's language (a workflow action's name has the context "timeline").
+        name = pgettext("timeline", self.action_label) if self.action_label else ""
+        if name == self.action_label and name:
+            name = gettext(name)
+        return f"{self.application} {name}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

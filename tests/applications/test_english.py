@@ -132,3 +132,30 @@ def test_an_event_is_kept_in_chinese_when_an_english_reader_acts(reviewer, make_
             application_id=application.pk, action="return_for_correction", actor=reviewer, comment="Add the list."
         )
     assert application.events.get(action="return_for_correction").action_label == "退回补正"
+
+
+def test_the_case_page_names_the_lead_departments_as_the_document_does_in_english(client, owner, make_application):
+    application = make_application("submitted")
+    english(client).force_login(owner)
+    html = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    contacts = html.split('class="case-contacts"', 1)[1].split("</p>", 1)[0]
+    assert "Responsible units: " in contacts and "主责单位" not in contacts
+
+
+def test_the_admin_case_page_has_no_chinese_colons_after_english_words(client, reviewer, make_application):
+    application = make_application("submitted")
+    english(client).force_login(reviewer)
+    html = client.get(reverse("admin:applications_application_change", args=[application.pk])).content.decode()
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "Applicant enterprise: " in page
+    assert not re.findall(r"[A-Za-z)] ?[：；]", page)
+
+
+def test_the_admin_names_each_row_of_the_history_in_english(reviewer, make_application):
+    application = make_application("submitted")
+    apply_transition(application_id=application.pk, action="return_for_correction", actor=reviewer, comment="缺名单")
+    event = application.events.get(action="return_for_correction")
+    with translation.override("en"):
+        assert str(event) == f"{application.reference} Returned for correction"
+    with translation.override("zh-hans"):
+        assert str(event) == f"{application.reference} 退回补正"
