@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import StaffRole, User
 from measures.workdays import WorkingCalendar
@@ -18,11 +19,13 @@ from ..models import Application, Event, Notice, NoticeKind, Rectification, Serv
 from ..models.ratings import BAD_LEVELS, RatingLevel, RatingStage
 from ..notices.outbox import build_notice, write_notices
 from ..notices.recipients import absolute_link, enterprise_emails
+from ..workflow.transitions import as_written
 
 # The decisions after which the enterprise may rate the service.
 DECIDED_STATUSES = frozenset({Status.DISBURSED, Status.CLOSED, Status.REJECTED, Status.LAPSED, Status.REVOKED})
 RECTIFICATION_WORKING_DAYS = 15
 RESPONSE_ACTION = "rectification_response"
+RESPONSE_LABEL = gettext_lazy("部门负责人答复差评")
 
 
 def rectification_due(start: datetime.date) -> datetime.date:
@@ -89,7 +92,7 @@ def record_response(*, task: Rectification, user: User, response: str) -> Rectif
             application=application,
             actor=user,
             action=RESPONSE_ACTION,
-            action_label=_("部门负责人答复差评"),
+            action_label=as_written(RESPONSE_LABEL),
             from_status=application.status,
             to_status=application.status,
             comment=task.response,

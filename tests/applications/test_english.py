@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from applications.models import Event
+from applications.models.ratings import RatingLevel
+from applications.ratings.services import rate_service, record_response
 from applications.templatetags.events import event_comment, event_name
 from applications.workflow import TRANSITIONS, apply_transition
 
@@ -159,3 +161,10 @@ def test_the_admin_names_each_row_of_the_history_in_english(reviewer, make_appli
         assert str(event) == f"{application.reference} Returned for correction"
     with translation.override("zh-hans"):
         assert str(event) == f"{application.reference} 退回补正"
+
+
+def test_a_heads_answer_to_a_poor_rating_is_kept_in_chinese_when_given_in_english(owner, head, make_application):
+    rating = rate_service(application=make_application("closed"), user=owner, level=RatingLevel.VERY_DISSATISFIED)
+    with translation.override("en"):
+        record_response(task=rating.rectification, user=head, response="Checked the returns; first review now 5 days.")
+    assert rating.application.events.get(action="rectification_response").action_label == "部门负责人答复差评"
