@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -168,3 +169,11 @@ def test_a_heads_answer_to_a_poor_rating_is_kept_in_chinese_when_given_in_englis
     with translation.override("en"):
         record_response(task=rating.rectification, user=head, response="Checked the returns; first review now 5 days.")
     assert rating.application.events.get(action="rectification_response").action_label == "部门负责人答复差评"
+
+
+def test_the_poor_rating_reminder_reads_in_english_without_chinese_colons(owner, make_application):
+    rating = rate_service(application=make_application("closed"), user=owner, level=1, comment="Too slow")
+    context = {"application": rating.application, "rating": rating, "due_on": rating.rectification.due_on}
+    with translation.override("en"):
+        body = render_to_string("applications/email/rectification.txt", {**context, "kind": "escalation"})
+    assert "Comment: Too slow" in body and "The deadline for the reply has passed" in body and "：" not in body
