@@ -55,3 +55,15 @@ def test_the_estimate_asks_and_explains_in_english(en, policy_data):
     steps = html.split('id="estimate-amount"', 1)[1].split("</table>", 1)[0]
     steps = text(re.sub(r'<div class="text-muted" lang="zh-Hans">.*?</div>', "", steps))  # the document's words
     assert "per person" in steps and "12 persons ×" in steps and "yuan" in steps and "元" not in steps
+
+
+def test_the_matching_page_lists_the_conditions_met_with_english_semicolons(en, policy_data):
+    from tests.factories import chaoyang_software_owner
+
+    en.force_login(chaoyang_software_owner())
+    html = en.get(reverse("measures:matching")).content.decode()
+    met = re.findall(r'<p class="small text-success mb-1">(.*?)</p>', html)
+    to_confirm = re.findall(r'<p class="small text-muted mb-0">To confirm when applying: (.*?)</p>', html)
+    assert met and all("；" not in line for line in met)
+    assert any("Met: District of registration: Chaoyang; " in line for line in met)
+    assert any("; " in line for line in to_confirm) and all("；" not in line for line in to_confirm)
