@@ -265,12 +265,28 @@ def profile_rows(
     ]
 
 
+# What the panel shows of the enterprise's other cases (templates/applications/admin/_other_case.html): whole rows
+# of up to 50 cases, their measures and documents (answers, estimate steps, clause texts) cost more than the page.
+HISTORY_COLUMNS = [
+    "reference",
+    "status",
+    "estimate_amount",
+    "proposed_amount",
+    "approved_amount",
+    "measure__clause",
+    "measure__title",
+    "measure__document__number",
+    "measure__document__title",
+]
+
+
 def _history(application: Application, user: User) -> tuple[list[Application], list[Application], set[int]]:
     others = list(
         Application.objects.filter(enterprise_id=application.enterprise_id, district_id=application.district_id)
         .exclude(pk=application.pk)
         .exclude(status=Status.DRAFT)
         .select_related("measure__document")
+        .only(*HISTORY_COLUMNS)
         .order_by("-pk")[:50]
     )
     awards = [a for a in others if a.status in AWARD_STATUSES]

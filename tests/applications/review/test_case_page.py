@@ -149,3 +149,21 @@ def test_it_reads_the_enterprises_bans_and_the_measures_conditions_once(
     assert sum('FROM "measures_measurecondition"' in sql for sql in read) == 1
     sanctions = html.split('id="sanctions"')[1].split("</table>")[0]
     assert "朝阳区决定〔2026〕1号" in sanctions and "门头沟区决定〔2026〕1号" not in sanctions
+
+
+def test_the_enterprises_other_cases_are_read_with_only_what_the_panel_shows(
+    client, reviewer, submitted, make_application
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from measures.models import Measure
+
+    jobs = Measure.objects.get(document__number="朝政办发〔2020〕2号", clause="9.")
+    earlier = make_application("disbursed", measure=jobs, approved_amount=Decimal("9000.00"))
+    with CaptureQueriesContext(connection) as queries:
+        html = page(client, reviewer, submitted).content.decode()
+    history = html.split('id="history"')[1].split("</table>")[0]
+    assert earlier.reference in history and "9,000.00" in history and "朝政办发〔2020〕2号 9." in history
+    [others] = [q["sql"] for q in queries.captured_queries if q["sql"].endswith("LIMIT 50")]
+    assert '"inputs"' not in others and '"measures_measure"."text"' not in others
