@@ -16,7 +16,7 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -168,19 +168,21 @@ def offer_confirm(
     application = _case(entry, user)
     application.proposed_amount = entry.amount
     application.declarations = {d.key: True for d in needed}
-    comment = _("收款账户：%(bank)s，户名 %(name)s，账号 %(account)s。已确认承诺事项：%(declared)s") % {
-        "bank": bank_name.strip(),
-        "name": entry.enterprise.name,
-        "account": account,
-        "declared": "；".join(str(d.label) for d in needed),
-    }
+    with translation.override(None):  # the audit trail is kept in Chinese, whatever the enterprise reads
+        comment = _("收款账户：%(bank)s，户名 %(name)s，账号 %(account)s。已确认承诺事项：%(declared)s") % {
+            "bank": bank_name.strip(),
+            "name": entry.enterprise.name,
+            "account": account,
+            "declared": "；".join(str(d.label) for d in needed),
+        }
+        prior = _prior(entry)
     application = open_case(
         application=application,
         action="offer_confirm",
         actor=user,
         comment=comment,
         amount=entry.amount,
-        prior=_prior(entry),
+        prior=prior,
         on=on,
     )
     entry.state, entry.responded_at, entry.responded_by, entry.application = (

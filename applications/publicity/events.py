@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 
 from ..models import Application, Event
+from ..workflow.transitions import as_written
 
 RECEIVED = "objection_received"
 EXAMINING = "objection_examining"
@@ -30,8 +31,8 @@ def record(application: Application, actor: User | None, action: str, comment: s
         application=application,
         actor=actor,
         action=action,
-        action_label=str(LABELS[action]),
+        action_label=as_written(LABELS[action]),
         from_status=application.status,
         to_status=application.status,
-        comment=str(comment),
+        comment=as_written(comment),
     )

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..models import Application, Objection, Status
@@ -91,13 +91,14 @@ def objection_lodge(
             _keep_evidence(objection, attachment)
         try:
             objection.save()
-            received = events.record(
-                application, None, events.RECEIVED, _("异议编号 %(id)s，待核实。") % {"id": objection.pk}
-            )
-            if first:
-                examining = events.record(
+            with translation.override(None):  # the audit trail is kept in Chinese, whoever lodges in English
+                received = events.record(
+                    application, None, events.RECEIVED, _("异议编号 %(id)s，待核实。") % {"id": objection.pk}
+                )
+                examining = first and events.record(
                     application, None, events.EXAMINING, _("核实期间公示暂不结束，核实结果将另行告知。")
                 )
+            if examining:
                 notify.tell_applicant(examining)
             pending = Objection.objects.of_current_publicity(application).pending().count()
             notify.tell_reviewers(objection, received, pending)

@@ -4,7 +4,7 @@ revoked) closes them with it: each gets its audit event and its objector an e-ma
 from __future__ import annotations
 
 from django.dispatch import receiver
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..models import Event, Objection, ObjectionOutcome, Status
@@ -41,8 +41,9 @@ def close_pending(event: Event) -> list[Objection]:
         objection.handling_note = note
         objection.resolved_at = timezone.now()
         objection.save(update_fields=["outcome", "handling_note", "resolved_at"])
-        closed = events.record(
-            application, None, events.CLOSED, _("异议编号 %(id)s：%(note)s") % {"id": objection.pk, "note": note}
-        )
+        with translation.override(None):  # the audit trail is kept in Chinese whatever the reader's language
+            closed = events.record(
+                application, None, events.CLOSED, _("异议编号 %(id)s：%(note)s") % {"id": objection.pk, "note": note}
+            )
         notify.tell_objector(objection, closed)
     return pending

@@ -13,7 +13,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -52,9 +52,10 @@ def _resolve(objection_id: int, user: User, reason: str, outcome: str) -> tuple[
     objection.resolved_at = timezone.now()
     objection.save(update_fields=["outcome", "handling_note", "resolved_by", "resolved_at"])
     action = events.DISMISSED if outcome == ObjectionOutcome.DISMISSED else events.UPHELD
-    event = events.record(
-        application, user, action, _("异议编号 %(id)s：%(reason)s") % {"id": objection.pk, "reason": reason}
-    )
+    with translation.override(None):  # the audit trail is kept in Chinese whatever the reader's language
+        event = events.record(
+            application, user, action, _("异议编号 %(id)s：%(reason)s") % {"id": objection.pk, "reason": reason}
+        )
     notify.tell_objector(objection, event)
     return application, objection
 

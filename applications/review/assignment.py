@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import StaffRole, User
@@ -54,11 +54,12 @@ def application_assign(*, application: Application, user: User, assignee: User |
             return False
         before = locked.assigned_to
         Application.objects.filter(pk=locked.pk).update(assigned_to=assignee, updated_at=timezone.now())
-        comment = _("经办人：%(before)s → %(after)s") % {
-            "before": display_name(before),
-            "after": display_name(assignee),
-        }
-        events.record(locked, user, events.ASSIGN, comment)
+        with translation.override(None):  # the audit trail is kept in Chinese whatever the reader's language
+            comment = _("经办人：%(before)s → %(after)s") % {
+                "before": display_name(before),
+                "after": display_name(assignee),
+            }
+            events.record(locked, user, events.ASSIGN, comment)
     application.assigned_to = assignee
     return True
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -121,8 +121,9 @@ def criteria_record(
             )
             changed.append(answer)
         if changed:
-            comment = "；".join(
-                f"{a.label}：{_verdict_label(a.met)}" + (f"（{a.note}）" if a.note else "") for a in changed
-            )
-            events.record(locked, user, events.REVIEW_CRITERIA, comment)
+            with translation.override(None):  # the audit trail is kept in Chinese whatever the reader's language
+                comment = "；".join(
+                    f"{a.label}：{_verdict_label(a.met)}" + (f"（{a.note}）" if a.note else "") for a in changed
+                )
+                events.record(locked, user, events.REVIEW_CRITERIA, comment)
     return changed

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 
 from ..models import Application, Event
+from ..workflow.transitions import as_written
 
 CHECK_MATERIAL = "check_material"
 REVIEW_CRITERIA = "review_criteria"
@@ -27,8 +28,8 @@ def record(application: Application, actor: User, action: str, comment: str | Pr
         application=application,
         actor=actor,
         action=action,
-        action_label=str(LABELS[action]),
+        action_label=as_written(LABELS[action]),
         from_status=application.status,
         to_status=application.status,
-        comment=str(comment),
+        comment=as_written(comment),
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -92,7 +92,7 @@ def material_mark(
             material=material_key,
             defaults={"verdict": verdict, "note": note, "checked_by": user, "checked_at": timezone.now()},
         )
-        label = Verdict(verdict).label
-        comment = f"{material.name}：{label}" + (f"（{note}）" if note else "")
-        events.record(locked, user, events.CHECK_MATERIAL, comment)
+        with translation.override(None):  # the audit trail is kept in Chinese whatever the reader's language
+            comment = f"{material.name}：{Verdict(verdict).label}" + (f"（{note}）" if note else "")
+            events.record(locked, user, events.CHECK_MATERIAL, comment)
     return check

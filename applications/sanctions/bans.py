@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Enterprise, StaffRole, User
@@ -84,21 +85,22 @@ def _amendment_event(ban: Ban, amendment: BanAmendment, user: User) -> Event | N
     if ban.finding_id is None:
         return None
     application = ban.finding.application
-    return Event.objects.create(
-        application=application,
-        actor=user,
-        action="ban_amend",
-        action_label=str(_("变更禁止申请期限")),
-        from_status=application.status,
-        to_status=application.status,
-        comment=_("依据%(document)s，禁止申请截止日由 %(before)s 变更为 %(after)s。理由：%(reason)s")
-        % {
-            "document": amendment.document_number,
-            "before": amendment.previous_ends_on.isoformat(),
-            "after": amendment.ends_on.isoformat(),
-            "reason": amendment.reason,
-        },
-    )
+    with translation.override(None):  # the audit trail is kept in Chinese whatever the reader's language
+        return Event.objects.create(
+            application=application,
+            actor=user,
+            action="ban_amend",
+            action_label=str(_("变更禁止申请期限")),
+            from_status=application.status,
+            to_status=application.status,
+            comment=_("依据%(document)s，禁止申请截止日由 %(before)s 变更为 %(after)s。理由：%(reason)s")
+            % {
+                "document": amendment.document_number,
+                "before": amendment.previous_ends_on.isoformat(),
+                "after": amendment.ends_on.isoformat(),
+                "reason": amendment.reason,
+            },
+        )
 
 
 @transaction.atomic

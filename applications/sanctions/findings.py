@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -250,23 +250,24 @@ def repayment_record(
             recovery=recovery, amount=amount, paid_on=paid_on, bank_reference=bank_reference.strip(), recorded_by=user
         )
         remaining = outstanding - amount
-        Event.objects.create(
-            application=recovery.application,
-            actor=user,
-            action="repayment",
-            action_label=str(_("登记退回资金")),
-            from_status=recovery.application.status,
-            to_status=recovery.application.status,
-            comment=_("%(date)s 退回 %(amount)s，银行流水号 %(ref)s；尚欠 %(remaining)s。")
-            % {
-                "date": paid_on.isoformat(),
-                "amount": format_money(amount),
-                "ref": repayment.bank_reference,
-                "remaining": format_money(remaining),
-            },
-            amount=amount,
-            amount_field="repayment",
-        )
+        with translation.override(None):  # the audit trail is kept in Chinese whatever the reader's language
+            Event.objects.create(
+                application=recovery.application,
+                actor=user,
+                action="repayment",
+                action_label=str(_("登记退回资金")),
+                from_status=recovery.application.status,
+                to_status=recovery.application.status,
+                comment=_("%(date)s 退回 %(amount)s，银行流水号 %(ref)s；尚欠 %(remaining)s。")
+                % {
+                    "date": paid_on.isoformat(),
+                    "amount": format_money(amount),
+                    "ref": repayment.bank_reference,
+                    "remaining": format_money(remaining),
+                },
+                amount=amount,
+                amount_field="repayment",
+            )
         if remaining == 0:
             recovery.state = Recovery.State.CLOSED
             recovery.closed_at = timezone.now()

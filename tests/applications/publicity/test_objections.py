@@ -260,3 +260,20 @@ def test_the_pending_objections_come_first_in_the_triage_list(client, announced,
     client.force_login(reviewer)
     rows = client.get(reverse("admin:applications_objection_changelist")).context["cl"].result_list
     assert [row.pk for row in rows] == [waiting.pk, done.pk]
+
+
+def test_the_audit_trail_keeps_an_objection_in_chinese_when_lodged_and_examined_in_english(announced, reviewer):
+    from django.utils import translation
+
+    with translation.override("en"):
+        objection = lodge(announced)
+        objection_dismiss(objection_id=objection.pk, user=reviewer, reason="Training records checked.")
+    labels = dict(announced.events.filter(action__startswith="objection_").values_list("action", "action_label"))
+    assert labels == {
+        "objection_received": "收到公示异议",
+        "objection_examining": "公示期间收到异议，主管部门正在核实",
+        "objection_dismissed": "公示异议经核实不成立",
+    }
+    received = announced.events.get(action="objection_received")
+    assert received.comment == f"异议编号 {objection.pk}，待核实。"
+    assert announced.events.get(action="objection_dismissed").comment.startswith(f"异议编号 {objection.pk}：")

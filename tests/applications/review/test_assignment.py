@@ -65,3 +65,14 @@ def test_the_assignment_form_on_the_case_page(client, training_case, mtg_reviewe
     assert Application.objects.get(pk=training_case.pk).assigned_to == mtg_colleague
     page = client.get(reverse("admin:applications_application_change", args=[training_case.pk])).content.decode()
     assert "经办人：李审核" in page
+
+
+def test_the_assignment_is_kept_in_chinese_when_a_reviewer_assigns_in_english(
+    training_case, mtg_reviewer, mtg_colleague
+):
+    from django.utils import translation
+
+    with translation.override("en"):
+        application_assign(application=training_case, user=mtg_reviewer, assignee=mtg_colleague)
+    event = training_case.events.get()
+    assert (event.action_label, event.comment) == ("分派经办人", "经办人：未分派 → 李审核")
