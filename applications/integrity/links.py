@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -102,14 +103,14 @@ def linked_enterprises(application: Application, user, *, cases_per_enterprise: 
         Application.objects.filter(enterprise_id__in=by_other)
         .exclude(status=Status.DRAFT)
         .select_related("measure")
+        .annotate(visible=Exists(applications_visible_to(user).filter(pk=OuterRef("pk"))))
         .order_by("enterprise_id", "-pk")
     )
     for case in cases:
         entry = by_other[case.enterprise_id]
         if len(entry.cases) < cases_per_enterprise:
             entry.cases.append(case)
-    shown = [case.pk for entry in by_other.values() for case in entry.cases]
-    visible = set(applications_visible_to(user).filter(pk__in=shown).values_list("pk", flat=True))
+    visible = {case.pk for entry in by_other.values() for case in entry.cases if case.visible}
     for entry in by_other.values():
         entry.visible = visible
     return sorted(by_other.values(), key=lambda entry: (not entry.banned, entry.enterprise.pk))

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -281,17 +282,20 @@ HISTORY_COLUMNS = [
 
 
 def _history(application: Application, user: User) -> tuple[list[Application], list[Application], set[int]]:
+    # Whether the reader may open each one comes with it: asked afterwards, it was a query only when there were
+    # other cases, so the page's queries depended on the enterprise.
     others = list(
         Application.objects.filter(enterprise_id=application.enterprise_id, district_id=application.district_id)
         .exclude(pk=application.pk)
         .exclude(status=Status.DRAFT)
         .select_related("measure__document")
         .only(*HISTORY_COLUMNS)
+        .annotate(visible=Exists(applications_visible_to(user).filter(pk=OuterRef("pk"))))
         .order_by("-pk")[:50]
     )
     awards = [a for a in others if a.status in AWARD_STATUSES]
     open_cases = [a for a in others if a.is_open and a.status not in AWARD_STATUSES]
-    visible = set(applications_visible_to(user).filter(pk__in=[a.pk for a in others]).values_list("pk", flat=True))
+    visible = {a.pk for a in others if a.visible}
     return awards, open_cases, visible
 
 
