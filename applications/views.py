@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.security import rate_limit, too_many_requests
 from accounts.views import enterprise_required
+from measures.matching import MAX_AGE, library_version
 from measures.materials import materials_of
 from measures.models import Measure
 
@@ -64,7 +65,10 @@ def application_list(request):
         "paginator": page.paginator,
         "is_paginated": page.has_other_pages(),
         "querystring": params.urlencode(),
-        "measures": measures,
+        "measures": measures,  # read only when the cached list of measures is missing
+        "library_version": library_version(),
+        "today": timezone.localdate().isoformat(),
+        "measures_max_age": MAX_AGE,
     }
     return render(request, "applications/list.html", context)
 
