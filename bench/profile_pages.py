@@ -6,7 +6,8 @@
 
 Pages: queue (the reviewer's queue over eight filters and their pages, both queue caches off), case (the admin's
 case page, each a different case), enterprise_list (/applications/, each a different enterprise), library
-(/library/?q=…, each a different word), healthz. Every request is another address or another person, as in
+(/library/?q=…, each a different word), publicity (/gongshi/?page=…, signed out),
+matching (/matching/, each a different enterprise), healthz. Every request is another address or another person, as in
 bench/first_looks.py, so no page cache answers; a few requests first warm the process (imports, template loading,
 the per-process caches a server keeps), and each page is measured as often again, interleaved with /healthz/.
 
@@ -28,7 +29,7 @@ import re
 import statistics
 import time
 
-PAGES = ["queue", "case", "enterprise_list", "library"]
+PAGES = ["queue", "case", "enterprise_list", "library", "publicity", "matching"]
 QUEUE = "/admin/applications/application/"
 
 
@@ -72,6 +73,10 @@ def addresses(client, page: str, count: int, subjects, cookies, reviewer) -> lis
         words = [f"{a}{b}" for a in LIBRARY_WORDS for b in ["", " 企业", " 中小", " 北京", " 区", " 2024"]]
         rng.shuffle(words)
         return [(f"/library/?q={word}", None) for word in words[:count]]
+    if page == "publicity":  # /gongshi/, page by page, signed out
+        return [(f"/gongshi/?page={n}", None) for n in range(1, count + 1)]
+    if page == "matching":  # /matching/, each a different enterprise
+        return [("/matching/", cookie) for pk, cookie in cookies.items() if pk != reviewer.pk][:count]
     raise SystemExit(f"unknown page {page!r}; one of {', '.join(PAGES)}, healthz or all")
 
 
