@@ -88,6 +88,11 @@ class QueueChangeList(ChangeList):
     def get_queryset(self, request, exclude_parameters=None):
         return super().get_queryset(request, exclude_parameters).only(*self.columns)
 
+    def get_results(self, request):
+        super().get_results(request)
+        # A page past the end is shown as the last page (CappedPaginator.validate_number): the pagination marks it.
+        self.page_num = min(self.page_num, max(self.paginator.num_pages, 1))
+
 
 class OfTheCaseFormSet(BaseInlineFormSet):
     """Each row of a case's inline knows its case: the admin names every row (Event.__str__ is "<reference> <action>")

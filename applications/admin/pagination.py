@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.utils.functional import cached_property
 
 
@@ -32,3 +32,14 @@ class CappedPaginator(Paginator):
         return min(counted, self.cap)
 
     truncated = False
+
+    def validate_number(self, number):
+        """A page past the end is the last page: the cases move on while a reviewer reads (accepted, paid), so the
+        page they ask for next may be gone, and the admin's answer to an invalid page is a redirect to the whole
+        queue without their filters (?e=1)."""
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            if int(number) > 1:
+                return self.num_pages
+            raise

@@ -201,3 +201,19 @@ def test_the_export_writes_text_that_looks_like_a_formula_as_text(client, make_a
     cell = load_workbook(io.BytesIO(response.content))["已批准"]["B2"]
     assert (cell.value, cell.data_type) == (name, "s")
     assert cell.quotePrefix == (name[0] in "=+-@\t")
+
+
+def test_a_page_past_the_end_shows_the_last_page_with_the_filters_kept(client, make_application, reviewer, monkeypatch):
+    # The cases moved on (accepted, paid) while the reviewer read page 3 of 待预审: page 3 is gone when they ask.
+    from applications.admin.cases import ApplicationAdmin
+
+    monkeypatch.setattr(ApplicationAdmin, "list_per_page", 1)
+    from tests.factories import ApplicationFactory, EnterpriseFactory
+
+    older = make_application("submitted")
+    newer = ApplicationFactory(status="submitted", measure=older.measure, enterprise=EnterpriseFactory())
+    client.force_login(reviewer)
+    response = client.get(reverse(CHANGELIST), {"status__exact": "submitted", "p": "3"})
+    assert response.status_code == 200  # not a redirect to the whole queue (?e=1)
+    assert list(response.context["cl"].result_list) == [older]  # newest first: page 2 of 2
+    assert response.context["cl"].page_num == 2 and newer.reference not in response.content.decode()
