@@ -152,13 +152,22 @@ def pending_notices(cfg: dict, since: datetime.datetime) -> int:
 
 
 def drain(cfg: dict, since: datetime.datetime) -> float:
-    """Wait until the workers have sent every notice written since the start; return the seconds it took."""
+    """Wait until the workers have sent every notice written since the start; return the seconds it took.
+
+    Requests still in flight when Locust stops commit their notices a moment later: "drained" is two readings of
+    nothing pending, DRAIN_QUIET seconds apart, the first DRAIN_QUIET seconds after the load stopped (one reading at
+    once took 6 notices written after it for lost when the workers were stopped)."""
     start = time.monotonic()
+    quiet = 0
     while time.monotonic() - start < cfg["drain_seconds"]:
-        if pending_notices(cfg, since) == 0:
+        time.sleep(DRAIN_QUIET)
+        quiet = quiet + 1 if pending_notices(cfg, since) == 0 else 0
+        if quiet == 2:
             break
-        time.sleep(2)
     return round(time.monotonic() - start, 1)
+
+
+DRAIN_QUIET = 3  # seconds
 
 
 def run_topology(cfg: dict, nodes: int) -> dict:
