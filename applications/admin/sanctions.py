@@ -30,10 +30,10 @@ from ..models import (
 from ..sanctions.findings import district_sanction_clause, finding_consequences, repayment_record
 from ..sanctions.tasks import process_fraud_finding
 from ..workflow.permissions import is_workflow_staff
-from .base import money_display
+from .base import ReadOnlyAdmin, money_display
 
 
-class SanctionAdmin(admin.ModelAdmin):
+class SanctionAdmin(ReadOnlyAdmin):
     """Fraud findings and recoveries: seen by the district's administrators, finance officers and auditors (and the
     platform's superuser); nobody changes or deletes one here. `district_path` leads from a row to its district."""
 
@@ -47,15 +47,6 @@ class SanctionAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
