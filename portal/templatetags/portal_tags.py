@@ -34,3 +34,11 @@ def language_choices() -> list[tuple[str, str]]:
 def portal_name() -> str:
     """Return the portal's name (settings.PORTAL_NAME) in the page's language."""
     return gettext(settings.PORTAL_NAME)
+
+
+@register.simple_tag(takes_context=True)
+def admin_sidebar(context, app_list):
+    """The admin sidebar's list of models, as kept by the staff site (portal.admin_site)."""
+    from django.contrib import admin
+
+    return admin.site.sidebar(context["request"], app_list)
