@@ -7,6 +7,7 @@ restricted by permissions.applications_visible_to.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -45,7 +46,7 @@ from ..workflow import (
     history_name,
 )
 from ..workflow.permissions import Role, applications_visible_to, is_workflow_staff
-from . import queue_cache
+from . import case_page, queue_cache
 from .base import EXPORT_ROLES, ROLE_OF_STAFF, RestrictedAdmin, money_display
 from .case_review import AssignedFilter, CaseReviewMixin, person_display
 from .exports import approved_and_paid_workbook, workbook_response
@@ -438,7 +439,13 @@ class ApplicationAdmin(CaseReviewMixin, RestrictedAdmin):
             ),
             **self.review_context(request, application),
         }
+        if request.method == "GET" and application is not None and not self._popup_or_to_field(request):
+            return case_page.render(self, request, application, extra_context)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def _popup_or_to_field(request) -> bool:
+        return IS_POPUP_VAR in request.GET or TO_FIELD_VAR in request.GET
 
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
