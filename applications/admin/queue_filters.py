@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import StaffRole
+from measures.matching import library_version
 from measures.models import Measure
 
 from ..workflow.permissions import may_approve_proposals
@@ -26,11 +27,31 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset.overdue() if self.value() == "yes" else queryset
 
 
+# The choices of the measure and district filters, kept in this process per library version (renewed by every
+# change to the library), language and the reader's scope: reading and naming them was a tenth of a queue page.
+_kept_choices: dict = {}
+
+
+def kept_choices(scope: tuple, build) -> list:
+    key = (library_version(), get_language(), *scope)
+    choices = _kept_choices.get(key)
+    if choices is None:
+        if len(_kept_choices) >= 512:
+            _kept_choices.clear()
+        choices = _kept_choices[key] = build()
+    return choices
+
+
 class ScopeMeasureFilter(admin.RelatedFieldListFilter):
     """The measures of the staff member's own district (a reviewer's: those the department leads), read from the
     measures: listing the measures that occur in the queue would scan every case of it on every page view."""
 
     def field_choices(self, field, request, model_admin):
+        user = request.user
+        scope = ("measure", user.is_superuser, user.work_district_id, user.role, user.department_id)
+        return kept_choices(scope, lambda: self._choices(field, request, model_admin))
+
+    def _choices(self, field, request, model_admin):
         user, measures = request.user, Measure.objects.all()
         if not user.is_superuser and user.work_district_id:
             measures = measures.filter(document__district_id=user.work_district_id)
@@ -47,9 +68,10 @@ class ScopeDistrictFilter(admin.RelatedFieldListFilter):
 
     def field_choices(self, field, request, model_admin):
         user = request.user
-        ordering = self.field_admin_ordering(field, request, model_admin)
         limit = {} if user.is_superuser or not user.work_district_id else {"pk": user.work_district_id}
-        return field.get_choices(include_blank=False, ordering=ordering, limit_choices_to=limit)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        build = lambda: field.get_choices(include_blank=False, ordering=ordering, limit_choices_to=limit)  # noqa: E731
+        return kept_choices(("district", tuple(limit.items())), build)
 
 
 class SubmittedYearFilter(admin.SimpleListFilter):

@@ -217,3 +217,21 @@ def test_a_page_past_the_end_shows_the_last_page_with_the_filters_kept(client, m
     assert response.status_code == 200  # not a redirect to the whole queue (?e=1)
     assert list(response.context["cl"].result_list) == [older]  # newest first: page 2 of 2
     assert response.context["cl"].page_num == 2 and newer.reference not in response.content.decode()
+
+
+def measure_filter(client) -> str:
+    page = client.get(reverse(CHANGELIST)).content.decode()
+    return page.split('id="changelist-filter"', 1)[1].split("</details>", 1)[0]
+
+
+def test_the_measure_filter_offers_the_departments_measures_as_the_library_now_has_them(
+    client, make_application, reviewer, measure, elsewhere, django_capture_on_commit_callbacks
+):
+    make_application("submitted")
+    client.force_login(reviewer)
+    offered = measure_filter(client)
+    assert measure.title in offered and f"measure__id__exact={elsewhere.measure_id}" not in offered
+    with django_capture_on_commit_callbacks(execute=True):  # an administrator renames the measure in the library
+        measure.title = "培训补贴（更名后）"
+        measure.save()
+    assert "培训补贴（更名后）" in measure_filter(client)
