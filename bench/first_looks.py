@@ -114,6 +114,9 @@ def requests_for(subjects: dict, port: int, cookies: dict, last_page) -> dict[st
     words = [f"{a}{b}" for a in LIBRARY_WORDS for b in ["", " 企业", " 中小", " 北京", " 区", " 2024"]]
     shuffle(words)
     return {
+        # The floor under every staff page: the admin's own smallest page (a form of three fields, nothing of the
+        # portal's), which no cache answers either; the staff pages' ratios are to be read against its ratio.
+        "admin_floor_first": [(ADMIN_FLOOR, reviewer_cookie)] * 600,
         "queue_first": queue,
         "case_first": cases,
         "matching_first": [("/matching/", cookie) for cookie in enterprise_cookies],
@@ -122,7 +125,9 @@ def requests_for(subjects: dict, port: int, cookies: dict, last_page) -> dict[st
     }
 
 
+ADMIN_FLOOR = "/admin/password_change/"
 PAGES = [
+    ("admin_floor_first", "参照：管理后台最简页面（修改密码表单，Django 自带，无本系统内容）"),
     ("queue_first", "审核队列 首次查看（8种筛选×各页，缓存全部关闭）"),
     ("case_first", "申请详情页（管理后台）首次查看，每次不同的申请"),
     ("matching_first", "政策匹配（企业）首次查看，每次不同的企业"),

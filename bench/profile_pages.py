@@ -4,7 +4,8 @@
     python -m bench.profile_pages case --profile         # the same, then cProfile's top functions
     python -m bench.profile_pages all -n 60 --profile-lines 40
 
-Pages: queue (the reviewer's queue over eight filters and their pages, both queue caches off), case (the admin's
+Pages: admin_floor (the admin's own password change form, nothing of the portal's: the floor under every staff
+page), queue (the reviewer's queue over eight filters and their pages, both queue caches off), case (the admin's
 case page, each a different case), enterprise_list (/applications/, each a different enterprise), library
 (/library/?q=…, each a different word), publicity (/gongshi/?page=…, signed out),
 matching (/matching/, each a different enterprise), healthz. Every request is another address or another person, as in
@@ -29,7 +30,7 @@ import re
 import statistics
 import time
 
-PAGES = ["queue", "case", "enterprise_list", "library", "publicity", "matching"]
+PAGES = ["admin_floor", "queue", "case", "enterprise_list", "library", "publicity", "matching"]
 QUEUE = "/admin/applications/application/"
 
 
@@ -49,12 +50,15 @@ def setup() -> dict:
 def addresses(client, page: str, count: int, subjects, cookies, reviewer) -> list[tuple[str, str | None]]:
     """`count` different (address, cookie) pairs of the page, in an order fixed by a seed."""
     from applications.workflow.permissions import applications_visible_to
+    from bench import first_looks
     from bench.first_looks import LIBRARY_WORDS
 
     rng = random.Random(19)
     staff = cookies[reviewer.pk]
     if page == "healthz":
         return [("/healthz/", None)] * count
+    if page == "admin_floor":  # the admin's own smallest page: the floor under every staff page
+        return [(first_looks.ADMIN_FLOOR, staff)] * count
     if page == "queue":
         measure = subjects["busiest_measure"]
         filters = ["", "?status__exact=submitted", "?status__exact=under_review", f"?measure__id__exact={measure}"]
