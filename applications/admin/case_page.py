@@ -24,6 +24,8 @@ from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from ..models import Event
+
 
 def contents(model_admin, obj, name: str) -> SafeString:
     """What the admin's read-only field `name` shows for obj (django.contrib.admin.helpers.AdminReadonlyField)."""
@@ -126,6 +128,8 @@ def histories(model_admin, request, case) -> SafeString:
         rows = list(inline.get_queryset(request).filter(**{fk: case}))
         for row in rows:
             setattr(row, fk, case)  # rows that name their case (Event.__str__) do not read it again
+        if inline.model is Event:  # all the case's events: the letters' links read them from here
+            case.__dict__.setdefault("_prefetched_objects_cache", {})["events"] = rows
         tables.append(history_table(inline, fk, rows, last=number == len(inlines) - 1))
     return SafeString("\n".join(tables))
 

@@ -75,8 +75,7 @@ def roles_for(user: User | None, application: Application) -> set[Role]:
         return set()
     match user.role:
         case StaffRole.REVIEWER:
-            leads = application.measure.lead_departments.filter(pk=user.department_id)
-            if not leads.exists():
+            if not _leads(application, user.department_id):
                 return set()
             return {Role.REVIEWER, Role.HEAD} if user.is_head else {Role.REVIEWER}
         case StaffRole.FINANCE:
@@ -84,6 +83,14 @@ def roles_for(user: User | None, application: Application) -> set[Role]:
         case StaffRole.DISTRICT_ADMIN:
             return {Role.DISTRICT_ADMIN}
     return set()
+
+
+def _leads(application: Application, department_id: int | None) -> bool:
+    """Whether the department leads the case's measure, asked once per case object (a page asks several times)."""
+    known = application.__dict__.setdefault("_leading_departments", {})
+    if department_id not in known:
+        known[department_id] = application.measure.lead_departments.filter(pk=department_id).exists()
+    return known[department_id]
 
 
 def can_download(user: User | None, application: Application) -> bool:
