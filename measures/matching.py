@@ -26,6 +26,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_migrate, pos
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.cache import CacheUnavailable
+
 from .condition_checks import CHECKED_KINDS as _CHECKED_KINDS
 from .condition_checks import FAILED, MET, TO_CONFIRM, UNKNOWN, Check, Facts, check_condition
 from .models import BeneficiaryType, District, Measure, MeasureCondition, PolicyDataLoad, PolicyDocument
@@ -204,12 +206,19 @@ _kept: tuple[str, float, list[Measure]] | None = None
 
 
 def library_version() -> str:
-    """Return the token naming the library's current state, creating one if the cache has none."""
-    version = cache.get(VERSION_KEY)
+    """Return the token naming the library's current state, creating one if the cache has none.
+
+    With the cache unreachable there is no state to name: each call then gets a token of its own, which nothing
+    kept under a version (here, in the cache or in a process) matches, so every reader reads the library afresh.
+    """
+    version = cache.get(VERSION_KEY)  # a miss when the cache is unreachable
     if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        try:
+            cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        except CacheUnavailable:
+            return f"unknown-{uuid.uuid4().hex}"
         version = cache.get(VERSION_KEY)
-    return version
+    return version or f"unknown-{uuid.uuid4().hex}"
 
 
 def library_changed(**kwargs) -> None:

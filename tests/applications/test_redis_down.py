@@ -99,3 +99,21 @@ def test_the_rate_limits_still_hold_counted_in_the_process(client, settings, red
         statuses = [client.post(reverse("accounts:login"), wrong, **address).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     assert "rate limits are counted in this process" in caplog.text
+
+
+def test_the_case_page(client, reviewer, make_application, redis_down):
+    case = make_application("submitted")
+    client.force_login(reviewer)
+    response = client.get(reverse("admin:applications_application_change", args=[case.pk]))
+    assert response.status_code == 200 and case.reference in response.content.decode()
+
+
+def test_the_library_matching_and_the_enterprises_cases(client, owner, make_application, measure, redis_down):
+    case = make_application("submitted")
+    library = client.get(reverse("measures:library"), {"q": "培训"})
+    assert library.status_code == 200 and measure.title in library.content.decode()
+    client.force_login(owner)
+    cases = client.get(reverse("applications:list"))
+    assert cases.status_code == 200 and case.reference in cases.content.decode()
+    matching = client.get(reverse("measures:matching"))
+    assert matching.status_code == 200 and measure.title in matching.content.decode()
