@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.models import User
 from portal.formatting import format_money
@@ -33,6 +33,11 @@ LIST_LABELS = {
     LISTED: gettext_lazy("生成免申即享名单"),
     APPROVED: gettext_lazy("批准免申即享名单，通知企业确认"),
 }
+# Each label's name in a case history (history_name reads the context "timeline", else the plain translation).
+HISTORY_NAMES = (
+    pgettext_lazy("timeline", "生成免申即享名单"),
+    pgettext_lazy("timeline", "批准免申即享名单，通知企业确认"),
+)
 _ACCOUNT = re.compile(r"^\d{8,30}$")
 ANSWERED = (Entry.CONFIRMED, Entry.DECLINED, Entry.LAPSED)
 

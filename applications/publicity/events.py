@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 
@@ -21,6 +22,14 @@ LABELS = {
     UPHELD: _("公示异议经核实成立"),
     CLOSED: _("公示异议随申请结案"),
 }
+# Each label's name in a case history (history_name reads the context "timeline", else the plain translation).
+HISTORY_NAMES = (
+    pgettext_lazy("timeline", "收到公示异议"),
+    pgettext_lazy("timeline", "公示期间收到异议，主管部门正在核实"),
+    pgettext_lazy("timeline", "公示异议经核实不成立"),
+    pgettext_lazy("timeline", "公示异议经核实成立"),
+    pgettext_lazy("timeline", "公示异议随申请结案"),
+)
 # Kept in the audit trail for staff, never shown to the applicant: they concern one objection and its objector.
 INTERNAL_ACTIONS = frozenset({RECEIVED, DISMISSED, UPHELD, CLOSED})
 

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.models import StaffRole, User
 from measures.workdays import WorkingCalendar
@@ -26,6 +26,7 @@ DECIDED_STATUSES = frozenset({Status.DISBURSED, Status.CLOSED, Status.REJECTED, 
 RECTIFICATION_WORKING_DAYS = 15
 RESPONSE_ACTION = "rectification_response"
 RESPONSE_LABEL = gettext_lazy("部门负责人答复差评")
+RESPONSE_HISTORY_NAME = pgettext_lazy("timeline", "部门负责人答复差评")  # its name in a case history (history_name)
 
 
 def rectification_due(start: datetime.date) -> datetime.date:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 
@@ -18,6 +19,12 @@ LABELS = {
     REVIEW_CRITERIA: _("填写审核要点"),
     ASSIGN: _("分派经办人"),
 }
+# Each label's name in a case history (history_name reads the context "timeline", else the plain translation).
+HISTORY_NAMES = (
+    pgettext_lazy("timeline", "核验申报材料"),
+    pgettext_lazy("timeline", "填写审核要点"),
+    pgettext_lazy("timeline", "分派经办人"),
+)
 # Events of the reviewers' own work: kept in the audit trail, not shown in the enterprise's timeline.
 INTERNAL_ACTIONS = frozenset(LABELS)
 

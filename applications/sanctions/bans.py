@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Enterprise, StaffRole, User
 
@@ -79,6 +80,9 @@ def ban_record(*, ban: Ban, user: User) -> Ban:
     ban.save()
     _tell_enterprise("ban_recorded", ban, NoticeKind.SANCTION, {}, due_on=ban.decision_date)
     return ban
+
+
+HISTORY_NAME = pgettext_lazy("timeline", "变更禁止申请期限")  # the amendment's name in a case history (history_name)
 
 
 def _amendment_event(ban: Ban, amendment: BanAmendment, user: User) -> Event | None:

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from measures.models import Measure, MeasureCondition, PolicyDocument
@@ -115,6 +116,14 @@ def finding_problems(application: Application, user: User) -> list[str]:
     if FraudFinding.objects.filter(application=application).exists():
         problems.append(_("该申请已有查处记录。"))
     return problems
+
+
+# Each label's name in a case history (history_name reads the context "timeline", else the plain translation).
+HISTORY_NAMES = (
+    pgettext_lazy("timeline", "立案收缴已拨付资金"),
+    pgettext_lazy("timeline", "禁止申请区内各类补贴奖励资金三年"),
+    pgettext_lazy("timeline", "登记退回资金"),
+)
 
 
 def _record_event(application: Application, action: str, label: str, comment: str, amount: Decimal | None = None):

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from accounts.models import User
 from accounts.services import profile_record_version
@@ -267,11 +267,19 @@ DONE: dict[str, Promise] = {
 
 
 def history_name(event: Event) -> str:
-    """Return what happened, in the reader's language: the action's name once taken, or the portal's own label."""
+    """Return what happened, in the reader's language: the action's name once taken, or the portal's own label.
+
+    A label stored by the portal's other steps (a review's own work, an objection, a sanction...) is read as a
+    history reads it: its "timeline" translation, which each module marks beside its labels, else the plain one.
+    """
     done = DONE.get(event.action)
     if done is not None:
         return str(done)
-    return _(event.action_label) if event.action_label else ""
+    label = event.action_label
+    if not label:
+        return ""
+    name = pgettext("timeline", label)
+    return name if name != label else _(label)
 
 
 @dataclass
