@@ -203,6 +203,32 @@ def test_a_sweep_over_more_cases_runs_no_more_queries(run, measure, reviewer, ma
     assert "朝政办发〔2020〕8号 16." in bodies and "朝政办发〔2020〕2号 9." in bodies
 
 
+def test_a_chunk_written_a_few_cases_at_a_time_reminds_each_case_once(run, measure, reviewer, mailoutbox, monkeypatch):
+    """A chunk's reminders are built and written a slice of its cases at a time (bounded memory at a million cases):
+    every case of the chunk is still reminded once, naming its enterprise, however the chunk is sliced."""
+    from applications.deadlines import reminders
+
+    monkeypatch.setattr(reminders, "WRITE_SLICE", 2)
+    cases = [
+        ApplicationFactory(
+            status="submitted",
+            measure=measure,
+            created_by=EnterpriseUserFactory(),
+            status_changed_at=at(add_working_days(TODAY, -6)),
+        )
+        for _ in range(5)
+    ]
+    counts = run(TODAY)
+    run(TODAY)
+    assert counts["waiting_scanned"] == counts["waiting_written"] == 5
+    assert sorted(m.subject for m in mailoutbox) == sorted(
+        f"超时提醒：申请 {case.reference} 已超过 5 个工作日未办理" for case in cases
+    )
+    for case in cases:
+        [email] = [m for m in mailoutbox if case.reference in m.subject]
+        assert email.to == [reviewer.email] and f"{case.enterprise.name} 的申请 {case.reference}" in email.body
+
+
 @pytest.fixture
 def head(chaoyang):
     """The head of 区人力社保局, the department that leads the measure."""
