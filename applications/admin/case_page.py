@@ -4,22 +4,21 @@ objections) as the admin shows read-only fields and tabular inlines, without the
 Nobody changes a case in a form: every field is read-only and every inline row too. The admin's change form still
 built a model form, a formset per inline with a form and hidden widgets per row, and rendered every field through
 its templates; that was about half of the page's CPU (bench/FINDINGS.md). Here each value is what the admin's
-read-only field shows (`contents`: the same lookups, links, yes/no icons and dates), its label the admin's label,
+read-only field shows (Django's `AdminReadonlyField` over a form of no fields), its label the admin's label,
 and the markup the admin's (`form-row field-<name>`, `inline-group`, `field-<name>` cells), so the admin's style
 sheet and the pages' readers find what they found before.
 """
 
 from __future__ import annotations
 
-from django.contrib.admin.templatetags.admin_list import _boolean_icon
-from django.contrib.admin.utils import display_for_field, help_text_for_field, label_for_field, lookup_field
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import ForeignObjectRel, ManyToManyRel, OneToOneField
-from django.forms.models import _get_foreign_key
-from django.template.defaultfilters import linebreaksbr
+import functools
+
+from django.contrib.admin.helpers import AdminReadonlyField
+from django.contrib.admin.utils import label_for_field
+from django.core.exceptions import PermissionDenied
+from django.forms.models import _get_foreign_key, modelform_factory
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -27,54 +26,30 @@ from django.utils.translation import gettext as _
 from ..models import Event
 
 
-def contents(model_admin, obj, name: str) -> SafeString:
-    """What the admin's read-only field `name` shows for obj (django.contrib.admin.helpers.AdminReadonlyField)."""
-    empty = model_admin.get_empty_value_display()
-    try:
-        field, attr, value = lookup_field(name, obj, model_admin)
-    except (AttributeError, ValueError, ObjectDoesNotExist):
-        return conditional_escape(empty)
-    if field is None:
-        if getattr(attr, "boolean", False):
-            return _boolean_icon(value)
-        return conditional_escape(value if hasattr(value, "__html__") else linebreaksbr(value))
-    if isinstance(field.remote_field, ManyToManyRel) and value is not None:
-        shown = ", ".join(map(str, value.all()))
-    elif isinstance(field.remote_field, (ForeignObjectRel, OneToOneField)) and value is not None:
-        shown = _admin_link(model_admin, field.remote_field, value)
-    else:
-        shown = display_for_field(value, field, empty)
-    return conditional_escape(linebreaksbr(shown))
+@functools.cache
+def _bare_form(model):
+    """A form of no fields: the admin's read-only field reads the object, labels and label suffix from a form."""
+    return modelform_factory(model, fields=())
 
 
-def _admin_link(model_admin, remote_field, remote_obj):
-    meta = remote_field.model._meta
-    try:
-        url = reverse(
-            f"admin:{meta.app_label}_{meta.model_name}_change",
-            args=[remote_obj.pk],
-            current_app=model_admin.admin_site.name,
-        )
-    except NoReverseMatch:
-        return str(remote_obj)
-    return format_html('<a href="{}">{}</a>', url, remote_obj)
+def readonly(model_admin, obj, name: str) -> AdminReadonlyField:
+    """The admin's own read-only field `name` of obj (its label, contents, links, yes/no icons and dates)."""
+    return AdminReadonlyField(_bare_form(type(obj))(instance=obj), name, is_first=True, model_admin=model_admin)
 
 
 def field_rows(model_admin, obj, names) -> SafeString:
     """The case's read-only fields as the admin's fieldset shows them: one `form-row field-<name>` each."""
-    model = type(obj)
-    suffix = _(":")
 
     def row(name):
-        label = capfirst(label_for_field(name, model, model_admin))
-        help_text = help_text_for_field(name, model)
+        field = readonly(model_admin, obj, name)
+        help_text = field.field["help_text"]
         help_html = format_html('<div class="help"><div>{}</div></div>', help_text) if help_text else ""
-        return (name, label, suffix, contents(model_admin, obj, name), help_html)
+        return (name, field.label_tag(), field.contents(), help_html)
 
     return format_html_join(
         "\n",
-        '<div class="form-row field-{}"><div><div class="flex-container"><label>{}{}</label>'
-        '<div class="readonly">{}</div></div>{}</div></div>',
+        '<div class="form-row field-{}"><div><div class="flex-container">{}<div class="readonly">{}</div></div>{}'
+        "</div></div>",
         (row(name) for name in names),
     )
 
@@ -98,7 +73,7 @@ def history_table(inline, fk_name: str, rows, last: bool) -> SafeString:
                 prefix,
                 number,
                 format_html_join(
-                    "", '<td class="field-{}"><p>{}</p></td>', ((n, contents(inline, row, n)) for n in names)
+                    "", '<td class="field-{}"><p>{}</p></td>', ((n, readonly(inline, row, n).contents()) for n in names)
                 ),
             )
             for number, row in enumerate(rows)
