@@ -18,14 +18,15 @@ from django.urls import get_script_prefix
 from django.utils.http import quote
 from django.utils.translation import get_language
 
-KEPT = 512  # lists and sidebars kept per process; a handful of roles × two languages × the pages' marks
+from .kept import Kept
 
 
 class PortalAdminSite(admin.AdminSite):
     def __init__(self, name="admin"):
         super().__init__(name)
-        self._app_lists: dict = {}
-        self._sidebars: dict = {}
+        # A handful of permission sets × two languages × the pages' marks.
+        self._app_lists = Kept()
+        self._sidebars = Kept()
 
     def _permissions(self, request, app_label):
         """What the reader may do with each registered model: the only thing of the reader's the list shows."""
@@ -42,12 +43,7 @@ class PortalAdminSite(admin.AdminSite):
     def get_app_list(self, request, app_label=None):
         """Django's list, kept per permissions, language and prefix. Shared between requests: read, don't change."""
         key = (app_label, get_language(), get_script_prefix(), self._permissions(request, app_label))
-        app_list = self._app_lists.get(key)
-        if app_list is None:
-            app_list = super().get_app_list(request, app_label)
-            if len(self._app_lists) >= KEPT:
-                self._app_lists.clear()
-            self._app_lists[key] = app_list
+        app_list = self._app_lists.get(key, lambda: super(PortalAdminSite, self).get_app_list(request, app_label))
         if app_label is None:
             request._portal_app_list_key = key
         return app_list
@@ -62,15 +58,9 @@ class PortalAdminSite(admin.AdminSite):
             if url and url in path
         )
         key = (getattr(request, "_portal_app_list_key", None), current)
-        html = self._sidebars.get(key) if key[0] is not None else None
-        if html is None:
-            context = {"app_list": app_list, "show_changelinks": False, "request": request}
-            html = get_template("admin/app_list.html").render(context)
-            if key[0] is not None:
-                if len(self._sidebars) >= KEPT:
-                    self._sidebars.clear()
-                self._sidebars[key] = html
-        return html
+        context = {"app_list": app_list, "show_changelinks": False, "request": request}
+        render = lambda: get_template("admin/app_list.html").render(context)  # noqa: E731
+        return render() if key[0] is None else self._sidebars.get(key, render)
 
 
 class PortalAdminConfig(AdminConfig):

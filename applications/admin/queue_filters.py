@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import StaffRole
 from measures.matching import library_version
 from measures.models import Measure
+from portal.kept import Kept
 
 from ..workflow.permissions import may_approve_proposals
 from ..workflow.safeguards import proposals_waiting_for
@@ -29,17 +30,11 @@ class OverdueFilter(admin.SimpleListFilter):
 
 # The choices of the measure and district filters, kept in this process per library version (renewed by every
 # change to the library), language and the reader's scope: reading and naming them was a tenth of a queue page.
-_kept_choices: dict = {}
+kept = Kept()
 
 
 def kept_choices(scope: tuple, build) -> list:
-    key = (library_version(), get_language(), *scope)
-    choices = _kept_choices.get(key)
-    if choices is None:
-        if len(_kept_choices) >= 512:
-            _kept_choices.clear()
-        choices = _kept_choices[key] = build()
-    return choices
+    return kept.get((library_version(), get_language(), *scope), build)
 
 
 class ScopeMeasureFilter(admin.RelatedFieldListFilter):

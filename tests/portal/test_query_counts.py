@@ -60,7 +60,7 @@ def fetch(client, user: User | None, path: str):
         client.force_login(user)
     # What this process keeps between requests (the queue filters' choices) is read afresh for every page counted,
     # so that both sizes count the same work whichever test ran before.
-    queue_filters._kept_choices.clear()
+    queue_filters.kept.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path, **HTTPS)
     assert response.status_code == 200, path
